@@ -1,0 +1,34 @@
+//! Every limit the reader enforces, in one place.
+//!
+//! Counts and lengths are first checked against the bytes that remain in the file (a count can
+//! never justify more elements than the bytes left could encode); the constants below cap what
+//! the remaining-bytes rule alone would allow.
+
+/// Deepest nesting of arrays inside arrays. llama.cpp itself rejects nested arrays; gguf-py
+/// accepts them. 64 keeps recursion far from the stack limit.
+pub const MAX_ARRAY_DEPTH: u32 = 64;
+
+/// Most dimensions a tensor may have (`GGML_MAX_DIMS`).
+pub const MAX_DIMS: u32 = 4;
+
+/// Largest `general.alignment` accepted (1 GiB): anything larger is a corrupt value.
+pub const MAX_ALIGNMENT: u64 = 1 << 30;
+
+/// Smallest encoded size of one metadata entry in v2/v3 (8-byte key length, 4-byte type, 1-byte
+/// value); used to bound `kv_count` by the bytes left.
+pub const MIN_KV_BYTES_V2: u64 = 8 + 4 + 1;
+
+/// The same for v1 (4-byte key length).
+pub const MIN_KV_BYTES_V1: u64 = 4 + 4 + 1;
+
+/// Smallest encoded size of one tensor entry in v2/v3 (name length 8, n_dims 4, type 4, offset 8).
+pub const MIN_TENSOR_BYTES_V2: u64 = 8 + 4 + 4 + 8;
+
+/// The same for v1 (4-byte name length).
+pub const MIN_TENSOR_BYTES_V1: u64 = 4 + 4 + 4 + 8;
+
+/// Most shards a split set may declare (`split.count`); gguf-split writes 5-digit numbers.
+pub const MAX_SPLIT_COUNT: u64 = 99_999;
+
+/// Array items shown in a summary when the full array is not asked for.
+pub const SUMMARY_ITEMS: usize = 8;

@@ -1,0 +1,666 @@
+//! Reading the GGUF format: header, metadata, tensor directory, and the accounting of every byte.
+//!
+//! [`Gguf::parse`] borrows from the bytes it is given (normally a memory map, see
+//! [`crate::GgufFile`]) and never copies strings or arrays. It validates every count and length
+//! against the bytes that remain before it allocates, and returns either a fatal [`Error`] (the
+//! header cannot be read) or a [`Gguf`] whose [`Gguf::findings`] list what is wrong with a file
+//! that is still readable (truncated tensor data, overlapping tensors, duplicate keys …).
+
+pub(crate) mod cursor;
+pub mod limits;
+pub mod split;
+pub mod value;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ggml_type::GgmlType;
+use cursor::Cursor;
+use limits::*;
+use std::collections::{HashMap, HashSet};
+pub use value::{Array, GgufStr, Value, ValueType};
+
+/// Byte order of the file's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ByteOrder {
+    /// Little-endian (nearly every file).
+    Little,
+    /// Big-endian (written on s390x and similar hosts).
+    Big,
+}
+
+impl ByteOrder {
+    /// `little` or `big`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ByteOrder::Little => "little",
+            ByteOrder::Big => "big",
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The file is readable but broken in a way llama.cpp would refuse or misread.
+    Error,
+    /// Suspicious but loadable.
+    Warning,
+    /// Worth knowing; not a problem.
+    Info,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A problem found in a file that could still be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// How serious it is.
+    pub severity: Severity,
+    /// A stable identifier (`truncated-data`, `duplicate-key`, …) for scripts.
+    pub code: &'static str,
+    /// The byte offset it concerns, if any.
+    pub offset: Option<u64>,
+    /// A sentence saying what is wrong.
+    pub message: String,
+}
+
+/// One metadata entry, in file order.
+#[derive(Debug, Clone, Copy)]
+pub struct MetadataEntry<'a> {
+    /// The key.
+    pub key: GgufStr<'a>,
+    /// The value.
+    pub value: Value<'a>,
+    /// File offset where the entry starts (its key length).
+    pub offset: u64,
+}
+
+/// One tensor directory entry.
+#[derive(Debug, Clone, Copy)]
+pub struct TensorInfo<'a> {
+    /// The tensor's name.
+    pub name: GgufStr<'a>,
+    /// Number of dimensions (0..=4).
+    pub n_dims: u32,
+    /// Dimensions, innermost first (ggml order); unused ones are 1.
+    pub dims: [u64; 4],
+    /// Element type.
+    pub ggml_type: GgmlType,
+    /// Offset of the data, relative to the start of the data region, as stored.
+    pub offset: u64,
+    /// Absolute file offset of the data (`data_offset + offset`), if it does not overflow.
+    pub file_offset: Option<u64>,
+    /// File offset of this directory entry.
+    pub entry_offset: u64,
+    /// Number of elements, `None` on overflow.
+    pub n_elements: Option<u64>,
+    /// Bytes of data, `None` when the type is unknown, rows do not fill whole blocks, or on overflow.
+    pub n_bytes: Option<u64>,
+}
+
+impl<'a> TensorInfo<'a> {
+    /// The used dimensions.
+    pub fn shape(&self) -> &[u64] {
+        &self.dims[..self.n_dims as usize]
+    }
+
+    /// The name as text (lossy for invalid UTF-8).
+    pub fn name_str(&self) -> std::borrow::Cow<'a, str> {
+        self.name.to_string_lossy()
+    }
+}
+
+/// The byte accounting of a file: every byte is either header, padding, tensor data or trailing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Accounting {
+    /// Size of the file (of this shard).
+    pub file_size: u64,
+    /// Bytes from the magic to the end of the tensor directory.
+    pub header_bytes: u64,
+    /// Padding between the directory and the (aligned) data region.
+    pub header_padding: u64,
+    /// Sum of the tensors' data bytes (known sizes only).
+    pub tensor_bytes: u64,
+    /// Bytes inside the data region not covered by any tensor (alignment padding).
+    pub tensor_padding: u64,
+    /// Bytes after the end of the last tensor's padded data.
+    pub trailing_bytes: u64,
+    /// Bytes the directory promises beyond the end of the file.
+    pub missing_bytes: u64,
+}
+
+/// A parsed GGUF file, borrowing from its bytes.
+#[derive(Debug)]
+pub struct Gguf<'a> {
+    /// Format version (1, 2 or 3).
+    pub version: u32,
+    /// Byte order of the numbers.
+    pub byte_order: ByteOrder,
+    /// Data alignment (`general.alignment`, default 32).
+    pub alignment: u64,
+    /// Metadata, in file order.
+    pub metadata: Vec<MetadataEntry<'a>>,
+    /// Tensor directory, in file order.
+    pub tensors: Vec<TensorInfo<'a>>,
+    /// Where the data region starts.
+    pub data_offset: u64,
+    /// Byte accounting.
+    pub accounting: Accounting,
+    /// Problems found in a readable file.
+    pub findings: Vec<Finding>,
+    key_index: HashMap<&'a [u8], usize>,
+    data: &'a [u8],
+}
+
+/// Writes bytes as text for a message: printable ASCII as is, anything else as `\xNN`.
+pub fn escape_bytes(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() + 2);
+    s.push('"');
+    for &c in b {
+        if (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\' {
+            s.push(c as char);
+        } else {
+            s.push_str(&format!("\\x{c:02x}"));
+        }
+    }
+    s.push('"');
+    s
+}
+
+fn align_up(x: u64, a: u64) -> Option<u64> {
+    x.checked_add(a - 1).map(|v| v / a * a)
+}
+
+impl<'a> Gguf<'a> {
+    /// Parses a whole file's bytes (the header may be followed by all, part or none of the data).
+    ///
+    /// Returns an error if the header, metadata or tensor directory cannot be read: bad magic,
+    /// unsupported version, a count or length larger than the bytes left, an unknown value type,
+    /// nesting too deep, more than four dimensions, or a bad `general.alignment`.
+    pub fn parse(data: &'a [u8]) -> Result<Gguf<'a>> {
+        if data.is_empty() {
+            return Err(Error::at(0, ErrorKind::Empty));
+        }
+        if data.len() < 4 || &data[..4] != b"GGUF" {
+            let mut m = [0u8; 4];
+            let n = data.len().min(4);
+            m[..n].copy_from_slice(&data[..n]);
+            if data.len() < 4 {
+                return Err(Error::at(
+                    0,
+                    ErrorKind::UnexpectedEof {
+                        what: "the magic",
+                        needed: 4,
+                        available: data.len() as u64,
+                    },
+                ));
+            }
+            return Err(Error::at(0, ErrorKind::BadMagic(m)));
+        }
+        let mut c = Cursor::new(data, 4, false, false);
+        let raw = c.u32("the version")?;
+        // A big-endian writer stores the version in its own order: read little-endian it has
+        // its low 16 bits zero.
+        let (version, byte_order) = if raw & 0xffff == 0 {
+            (raw.swap_bytes(), ByteOrder::Big)
+        } else {
+            (raw, ByteOrder::Little)
+        };
+        if !(1..=3).contains(&version) {
+            return Err(Error::at(4, ErrorKind::UnsupportedVersion(raw)));
+        }
+        let big = byte_order == ByteOrder::Big;
+        let v1 = version == 1;
+        let mut c = Cursor::new(data, 8, big, v1);
+        let mut findings = Vec::new();
+
+        let tc_at = c.pos();
+        let tensor_count = c.len("the tensor count")?;
+        let kc_at = c.pos();
+        let kv_count = c.len("the metadata count")?;
+        let (min_kv, min_t) = if v1 {
+            (MIN_KV_BYTES_V1, MIN_TENSOR_BYTES_V1)
+        } else {
+            (MIN_KV_BYTES_V2, MIN_TENSOR_BYTES_V2)
+        };
+        let left = c.remaining();
+        if kv_count > left / min_kv {
+            return Err(Error::at(
+                kc_at,
+                ErrorKind::CountTooLarge {
+                    what: "metadata count",
+                    count: kv_count,
+                    max: left / min_kv,
+                },
+            ));
+        }
+        if tensor_count > left / min_t {
+            return Err(Error::at(
+                tc_at,
+                ErrorKind::CountTooLarge {
+                    what: "tensor count",
+                    count: tensor_count,
+                    max: left / min_t,
+                },
+            ));
+        }
+
+        // Metadata.
+        let mut metadata = Vec::with_capacity(kv_count as usize);
+        let mut key_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(kv_count as usize);
+        for _ in 0..kv_count {
+            let offset = c.pos();
+            let key = GgufStr(c.string("a metadata key")?);
+            let ty_at = c.pos();
+            let ty = ValueType(c.u32("a metadata value type")?);
+            if ty.fixed_size().is_none() && ty != ValueType::STRING && ty != ValueType::ARRAY {
+                return Err(Error::at(ty_at, ErrorKind::UnknownValueType(ty.0)));
+            }
+            let value = value::read_value(&mut c, ty, 0)?;
+            if key.to_str().is_none() {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "invalid-utf8-key",
+                    offset: Some(offset),
+                    message: format!("metadata key {} is not valid UTF-8", escape_bytes(key.0)),
+                });
+            } else if key.is_empty() {
+                findings.push(Finding {
+                    severity: Severity::Warning,
+                    code: "empty-key",
+                    offset: Some(offset),
+                    message: "empty metadata key".into(),
+                });
+            }
+            if let Value::String(s) = value {
+                if s.to_str().is_none() {
+                    findings.push(Finding {
+                        severity: Severity::Warning,
+                        code: "invalid-utf8-value",
+                        offset: Some(offset),
+                        message: format!(
+                            "the value of {} is not valid UTF-8",
+                            key.to_string_lossy()
+                        ),
+                    });
+                }
+            }
+            if let Some(&first) = key_index.get(key.0) {
+                let first: &MetadataEntry = &metadata[first];
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "duplicate-key",
+                    offset: Some(offset),
+                    message: format!(
+                        "duplicate metadata key {} (first at byte {}); llama.cpp refuses such a file",
+                        key.to_string_lossy(),
+                        first.offset
+                    ),
+                });
+            } else {
+                key_index.insert(key.0, metadata.len());
+            }
+            metadata.push(MetadataEntry { key, value, offset });
+        }
+
+        // Alignment.
+        let mut alignment = 32;
+        if let Some(&i) = key_index.get(&b"general.alignment"[..]) {
+            let e: &MetadataEntry = &metadata[i];
+            match e.value.as_u64() {
+                Some(a) if a != 0 && a.is_power_of_two() && a <= MAX_ALIGNMENT => {
+                    if e.value.value_type() != ValueType::U32 {
+                        findings.push(Finding {
+                            severity: Severity::Warning,
+                            code: "alignment-type",
+                            offset: Some(e.offset),
+                            message: format!(
+                                "general.alignment is stored as {}; the format says u32",
+                                e.value.value_type().name()
+                            ),
+                        });
+                    }
+                    alignment = a;
+                }
+                Some(a) => {
+                    return Err(Error::at(
+                        e.offset,
+                        ErrorKind::BadAlignment(format!("is {a}")),
+                    ))
+                }
+                None => {
+                    return Err(Error::at(
+                        e.offset,
+                        ErrorKind::BadAlignment(format!(
+                            "has type {}, not an integer",
+                            e.value.value_type().name()
+                        )),
+                    ))
+                }
+            }
+        }
+
+        // Tensor directory.
+        let mut tensors = Vec::with_capacity(tensor_count as usize);
+        let mut names: HashSet<&'a [u8]> = HashSet::with_capacity(tensor_count as usize);
+        for _ in 0..tensor_count {
+            let entry_offset = c.pos();
+            let name = GgufStr(c.string("a tensor name")?);
+            let nd_at = c.pos();
+            let n_dims = c.u32("a tensor's dimension count")?;
+            if n_dims > MAX_DIMS {
+                return Err(Error::at(nd_at, ErrorKind::TooManyDims(n_dims)));
+            }
+            let mut dims = [1u64; 4];
+            for d in dims.iter_mut().take(n_dims as usize) {
+                *d = c.len("a tensor dimension")?;
+            }
+            let ggml_type = GgmlType(c.u32("a tensor type")?);
+            let offset = c.u64("a tensor data offset")?;
+            let shape = &dims[..n_dims as usize];
+            let label = name.to_string_lossy();
+            let n_elements = shape
+                .iter()
+                .try_fold(1u64, |a, &d| a.checked_mul(d))
+                .filter(|&n| n <= i64::MAX as u64);
+            if n_elements.is_none() {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "dims-overflow",
+                    offset: Some(entry_offset),
+                    message: format!(
+                        "tensor {label}: dimensions {shape:?} overflow the element count"
+                    ),
+                });
+            }
+            let n_bytes = if n_elements.is_some() {
+                ggml_type.tensor_bytes(shape)
+            } else {
+                None
+            };
+            if n_elements.is_some() && n_bytes.is_none() {
+                let msg = match ggml_type.block_size() {
+                    None => format!(
+                        "tensor {label}: unknown ggml type id {}; its size is unknown",
+                        ggml_type.0
+                    ),
+                    Some(b) => format!(
+                        "tensor {label}: row of {} elements is not a multiple of {}'s block size {b}",
+                        dims[0], ggml_type
+                    ),
+                };
+                let (severity, code) = if ggml_type.is_known() {
+                    (Severity::Error, "partial-block")
+                } else {
+                    (Severity::Warning, "unknown-type")
+                };
+                findings.push(Finding {
+                    severity,
+                    code,
+                    offset: Some(entry_offset),
+                    message: msg,
+                });
+            }
+            if offset % alignment != 0 {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "misaligned",
+                    offset: Some(entry_offset),
+                    message: format!(
+                        "tensor {label}: data offset {offset} is not a multiple of the alignment {alignment}"
+                    ),
+                });
+            }
+            if name.to_str().is_none() {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "invalid-utf8-name",
+                    offset: Some(entry_offset),
+                    message: format!("tensor name {} is not valid UTF-8", escape_bytes(name.0)),
+                });
+            }
+            if !names.insert(name.0) {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    code: "duplicate-tensor",
+                    offset: Some(entry_offset),
+                    message: format!(
+                        "duplicate tensor name {label}; llama.cpp refuses such a file"
+                    ),
+                });
+            }
+            tensors.push(TensorInfo {
+                name,
+                n_dims,
+                dims,
+                ggml_type,
+                offset,
+                file_offset: None,
+                entry_offset,
+                n_elements,
+                n_bytes,
+            });
+        }
+        drop(names);
+
+        let header_end = c.pos();
+        let file_size = data.len() as u64;
+        // header_end <= file_size, and alignment <= 1 GiB: no overflow.
+        let data_offset = align_up(header_end, alignment).unwrap_or(u64::MAX);
+        for t in tensors.iter_mut() {
+            t.file_offset = data_offset.checked_add(t.offset);
+        }
+        let accounting = account(
+            &tensors,
+            header_end,
+            data_offset,
+            alignment,
+            file_size,
+            &mut findings,
+        );
+
+        Ok(Gguf {
+            version,
+            byte_order,
+            alignment,
+            metadata,
+            tensors,
+            data_offset,
+            accounting,
+            findings,
+            key_index,
+            data,
+        })
+    }
+
+    /// The metadata entry for a key.
+    pub fn entry(&self, key: &str) -> Option<&MetadataEntry<'a>> {
+        self.key_index
+            .get(key.as_bytes())
+            .map(|&i| &self.metadata[i])
+    }
+
+    /// The value for a key.
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// An integer value as u64.
+    pub fn get_u64(&self, key: &str) -> Option<u64> {
+        self.get(key).and_then(|v| v.as_u64())
+    }
+
+    /// A numeric value as f64.
+    pub fn get_f64(&self, key: &str) -> Option<f64> {
+        self.get(key).and_then(|v| v.as_f64())
+    }
+
+    /// A string value (lossy UTF-8).
+    pub fn get_str(&self, key: &str) -> Option<std::borrow::Cow<'a, str>> {
+        self.get(key)
+            .and_then(|v| v.as_str())
+            .map(|s| s.to_string_lossy())
+    }
+
+    /// An array value.
+    pub fn get_array(&self, key: &str) -> Option<Array<'a>> {
+        self.get(key).and_then(|v| v.as_array().copied())
+    }
+
+    /// `general.architecture`.
+    pub fn architecture(&self) -> Option<std::borrow::Cow<'a, str>> {
+        self.get_str("general.architecture")
+    }
+
+    /// A tensor by name (linear search: directories are small).
+    pub fn tensor(&self, name: &str) -> Option<&TensorInfo<'a>> {
+        self.tensors.iter().find(|t| t.name.0 == name.as_bytes())
+    }
+
+    /// A tensor's data bytes, when its size is known and the data lies inside the file.
+    pub fn tensor_data(&self, t: &TensorInfo<'a>) -> Option<&'a [u8]> {
+        let start = t.file_offset?;
+        let end = start.checked_add(t.n_bytes?)?;
+        if end > self.data.len() as u64 {
+            return None;
+        }
+        Some(&self.data[start as usize..end as usize])
+    }
+
+    /// The file's bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// Whether any finding is an error or a warning.
+    pub fn has_problems(&self) -> bool {
+        self.findings.iter().any(|f| f.severity != Severity::Info)
+    }
+
+    /// Whether the tensor data is cut short.
+    pub fn is_truncated(&self) -> bool {
+        self.accounting.missing_bytes > 0
+    }
+
+    /// Total parameters (elements of every tensor whose count does not overflow).
+    pub fn parameter_count(&self) -> u64 {
+        self.tensors
+            .iter()
+            .filter_map(|t| t.n_elements)
+            .fold(0u64, |a, n| a.saturating_add(n))
+    }
+}
+
+fn account(
+    tensors: &[TensorInfo],
+    header_end: u64,
+    data_offset: u64,
+    alignment: u64,
+    file_size: u64,
+    findings: &mut Vec<Finding>,
+) -> Accounting {
+    let mut acc = Accounting {
+        file_size,
+        header_bytes: header_end,
+        header_padding: data_offset.min(file_size) - header_end,
+        ..Default::default()
+    };
+    // Extents of tensors whose size is known, sorted by offset.
+    let mut ext: Vec<(u64, u64, usize)> = Vec::with_capacity(tensors.len());
+    for (i, t) in tensors.iter().enumerate() {
+        let (Some(start), Some(n)) = (t.file_offset, t.n_bytes) else {
+            continue;
+        };
+        let Some(end) = start.checked_add(n) else {
+            findings.push(Finding {
+                severity: Severity::Error,
+                code: "offset-overflow",
+                offset: Some(t.entry_offset),
+                message: format!(
+                    "tensor {}: data offset {} overflows",
+                    t.name_str(),
+                    t.offset
+                ),
+            });
+            continue;
+        };
+        acc.tensor_bytes = acc.tensor_bytes.saturating_add(n);
+        ext.push((start, end, i));
+    }
+    ext.sort_unstable();
+    for w in ext.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if b.0 < a.1 {
+            findings.push(Finding {
+                severity: Severity::Error,
+                code: "overlap",
+                offset: Some(tensors[b.2].entry_offset),
+                message: format!(
+                    "tensor {} (bytes {}..{}) overlaps tensor {} (bytes {}..{})",
+                    tensors[b.2].name_str(),
+                    b.0,
+                    b.1,
+                    tensors[a.2].name_str(),
+                    a.0,
+                    a.1
+                ),
+            });
+        }
+    }
+    let data_end = ext
+        .iter()
+        .map(|e| e.1)
+        .max()
+        .unwrap_or(data_offset.min(file_size));
+    if data_end > file_size {
+        acc.missing_bytes = data_end - file_size;
+        // The first tensor (in data order) whose bytes are not all present.
+        if let Some(first) = ext.iter().find(|e| e.1 > file_size) {
+            let t = &tensors[first.2];
+            let have = file_size.saturating_sub(first.0);
+            findings.push(Finding {
+                severity: Severity::Error,
+                code: "truncated-data",
+                offset: Some(file_size),
+                message: format!(
+                    "tensor data is cut short: the file ends at byte {file_size}, {} bytes before the end of the data; first tensor affected: {} (has {} of {} bytes)",
+                    acc.missing_bytes,
+                    t.name_str(),
+                    have.min(first.1 - first.0),
+                    first.1 - first.0
+                ),
+            });
+        }
+        // Count the promised layout in full, so that the parts still add up to the file size
+        // once the missing bytes are subtracted.
+        acc.header_padding = data_offset - header_end;
+        acc.tensor_padding = (data_end - data_offset).saturating_sub(acc.tensor_bytes);
+    } else {
+        let padded_end = align_up(data_end, alignment)
+            .unwrap_or(data_end)
+            .min(file_size);
+        let region = padded_end.saturating_sub(data_offset.min(file_size));
+        acc.tensor_padding = region.saturating_sub(acc.tensor_bytes);
+        acc.trailing_bytes = file_size - padded_end;
+        if acc.trailing_bytes > 0 {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                code: "trailing-bytes",
+                offset: Some(padded_end),
+                message: format!(
+                    "{} bytes after the end of the tensor data that no tensor uses",
+                    acc.trailing_bytes
+                ),
+            });
+        }
+    }
+    acc
+}

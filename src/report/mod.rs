@@ -1,0 +1,102 @@
+//! The JSON wire types: a deliberate, documented contract (docs/JSON.md), kept apart from the
+//! internal types so that those can change without breaking scripts.
+//!
+//! Every byte count is an exact integer. Every report carries a `schema` string with a version;
+//! fields may be added within a version, never renamed or removed.
+
+pub mod inspect;
+
+use crate::format::{Finding, Value, ValueType};
+use serde::Serialize;
+use std::path::Path;
+
+/// A finding on the wire.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FindingJson {
+    /// `error`, `warning` or `info`.
+    pub severity: &'static str,
+    /// Stable identifier (`truncated-data`, `duplicate-key`, …).
+    pub code: &'static str,
+    /// The file it concerns (a shard of a split set), if any.
+    pub file: Option<String>,
+    /// Byte offset in that file, if any.
+    pub offset: Option<u64>,
+    /// A sentence.
+    pub message: String,
+}
+
+impl FindingJson {
+    /// Converts a finding.
+    pub fn new(path: Option<&Path>, f: &Finding) -> FindingJson {
+        FindingJson {
+            severity: f.severity.name(),
+            code: f.code,
+            file: path.map(|p| p.display().to_string()),
+            offset: f.offset,
+            message: f.message.clone(),
+        }
+    }
+}
+
+/// A metadata value on the wire: scalars as JSON scalars, strings as (lossy UTF-8) strings,
+/// arrays as `{elem_type, len, items, truncated}`.
+pub fn value_json(v: &Value, max_items: Option<usize>) -> serde_json::Value {
+    use serde_json::json;
+    match *v {
+        Value::U8(x) => json!(x),
+        Value::I8(x) => json!(x),
+        Value::U16(x) => json!(x),
+        Value::I16(x) => json!(x),
+        Value::U32(x) => json!(x),
+        Value::I32(x) => json!(x),
+        Value::U64(x) => json!(x),
+        Value::I64(x) => json!(x),
+        Value::F32(x) => {
+            if x.is_finite() {
+                json!(x)
+            } else {
+                json!(x.to_string())
+            }
+        }
+        Value::F64(x) => float_json(x),
+        Value::Bool(b) => json!(b != 0),
+        Value::String(s) => json!(s.to_string_lossy()),
+        Value::Array(a) => {
+            let take = max_items.unwrap_or(usize::MAX);
+            let items: Vec<serde_json::Value> = a
+                .iter()
+                .take(take)
+                .map(|x| value_json(&x, max_items))
+                .collect();
+            json!({
+                "elem_type": a.elem_type.name(),
+                "len": a.len,
+                "items": items,
+                "truncated": (items.len() as u64) < a.len,
+            })
+        }
+    }
+}
+
+fn float_json(x: f64) -> serde_json::Value {
+    if x.is_finite() {
+        serde_json::json!(x)
+    } else {
+        // JSON has no NaN or infinity: spell them as strings.
+        serde_json::json!(x.to_string())
+    }
+}
+
+/// The type name of a value for display (`array[string]` for arrays).
+pub fn type_label(v: &Value) -> String {
+    match v {
+        Value::Array(a) => {
+            if a.elem_type == ValueType::ARRAY {
+                "array[array]".to_string()
+            } else {
+                format!("array[{}]", a.elem_type.name())
+            }
+        }
+        _ => v.value_type().name().into_owned(),
+    }
+}
