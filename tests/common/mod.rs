@@ -1,0 +1,53 @@
+//! Shared test helpers: where the real models are, and running the binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The real-model cache (`scripts/fetch-models.sh` fills it).
+pub fn models_dir() -> PathBuf {
+    match std::env::var_os("GGUFLENS_MODELS") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/gguflens/models"),
+    }
+}
+
+/// A real model by file name; panics with instructions when it is missing, so that a CI run
+/// without the models fails loudly instead of passing without them.
+pub fn real_model(name: &str) -> PathBuf {
+    let p = models_dir().join(name);
+    assert!(p.is_file(), "real model {} missing: run scripts/fetch-models.sh", p.display());
+    p
+}
+
+/// Gemma 3 270M Q4_K_M (253,113,024 bytes).
+pub fn gemma() -> PathBuf {
+    real_model("gemma-3-270m-q4_k_m.gguf")
+}
+
+/// SmolLM2-135M-Instruct Q4_1.
+pub fn smollm2() -> PathBuf {
+    real_model("smollm2-135m-instruct-q4_1.gguf")
+}
+
+/// A committed fixture.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// Runs `gguflens ARGS` with color off.
+pub fn gguflens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gguflens"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run gguflens")
+}
+
+/// A fresh temporary directory under the target dir (removed and recreated).
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
