@@ -51,13 +51,8 @@ pub fn value_json(v: &Value, max_items: Option<usize>) -> serde_json::Value {
         Value::I32(x) => json!(x),
         Value::U64(x) => json!(x),
         Value::I64(x) => json!(x),
-        Value::F32(x) => {
-            if x.is_finite() {
-                json!(x)
-            } else {
-                json!(x.to_string())
-            }
-        }
+        // The shortest decimal that reads back as the same f32 (1e-5, not 9.999999747378752e-6).
+        Value::F32(x) => float_json(format!("{x}").parse::<f64>().unwrap_or(x as f64)),
         Value::F64(x) => float_json(x),
         Value::Bool(b) => json!(b != 0),
         Value::String(s) => json!(s.to_string_lossy()),
