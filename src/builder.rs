@@ -206,6 +206,17 @@ impl GgufBuilder {
 
     /// Writes the whole file.
     pub fn build(&self) -> Vec<u8> {
+        self.write(true).0
+    }
+
+    /// Writes the header only (up to the aligned start of the data region) and returns it with
+    /// the size the whole file would have. Write the header and `set_len` the file to that size to
+    /// get a sparse file whose data region costs no disk.
+    pub fn build_header(&self) -> (Vec<u8>, u64) {
+        self.write(false)
+    }
+
+    fn write(&self, with_data: bool) -> (Vec<u8>, u64) {
         let mut w = W {
             out: Vec::new(),
             big: self.big_endian,
@@ -245,6 +256,9 @@ impl GgufBuilder {
         let data_start = (w.out.len() as u64).div_ceil(align) * align;
         w.out.resize(data_start as usize, 0);
         let total = data_start + next;
+        if !with_data {
+            return (w.out, total);
+        }
         w.out.resize(total as usize, 0);
         for (t, &off) in self.tensors.iter().zip(&placed) {
             if let Some(d) = &t.data {
@@ -253,7 +267,8 @@ impl GgufBuilder {
                 w.out[s..e].copy_from_slice(&d[..e - s]);
             }
         }
-        w.out
+        let n = w.out.len() as u64;
+        (w.out, n)
     }
 }
 
