@@ -8,16 +8,21 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 fn models_dir() -> PathBuf {
-    std::env::var_os("GGUFLENS_MODELS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/gguflens/models")
-    })
+    std::env::var_os("GGUFLENS_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/gguflens/models")
+        })
 }
 
 fn bench_header(c: &mut Criterion, name: &str, bytes: &[u8]) {
     let header = Gguf::parse(bytes).unwrap().accounting.header_bytes;
     let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(header));
-    g.bench_function("parse", |b| b.iter(|| Gguf::parse(black_box(bytes)).unwrap()));
+    g.bench_function("parse", |b| {
+        b.iter(|| Gguf::parse(black_box(bytes)).unwrap())
+    });
     g.bench_function("parse+report", |b| {
         b.iter(|| {
             let gg = Gguf::parse(black_box(bytes)).unwrap();
@@ -25,7 +30,9 @@ fn bench_header(c: &mut Criterion, name: &str, bytes: &[u8]) {
             InspectReport::build(&m, InspectOptions::default())
         })
     });
-    g.bench_function("copy header bytes", |b| b.iter(|| black_box(bytes[..header as usize].to_vec())));
+    g.bench_function("copy header bytes", |b| {
+        b.iter(|| black_box(bytes[..header as usize].to_vec()))
+    });
     g.finish();
 }
 

@@ -2,11 +2,17 @@
 //! left as a hole) for whole-process benchmarks: `cargo run --release --example synthetic_7b OUT`.
 
 fn main() -> std::io::Result<()> {
-    let out = std::env::args().nth(1).unwrap_or_else(|| "synthetic-qwen2-7b.gguf".into());
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "synthetic-qwen2-7b.gguf".into());
     let (header, total) = gguflens::synth::qwen2_7b_like().build_header();
     let f = std::fs::File::create(&out)?;
     std::io::Write::write_all(&mut &f, &header)?;
     f.set_len(total)?;
-    println!("{out}: header {} bytes, file {} bytes (sparse)", header.len(), total);
+    println!(
+        "{out}: header {} bytes, file {} bytes (sparse)",
+        header.len(),
+        total
+    );
     Ok(())
 }

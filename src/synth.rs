@@ -17,7 +17,10 @@ fn token(i: usize) -> String {
     let mut x = i.wrapping_mul(2654435761) | 1;
     for _ in 0..len {
         s.push(ALPHA[x % ALPHA.len()] as char);
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 7;
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+            >> 7;
     }
     s
 }
@@ -27,11 +30,15 @@ pub fn qwen2_7b_like() -> GgufBuilder {
     let n_vocab = 152_064usize;
     let n_merges = 151_387usize;
     let (n_embd, n_ff, n_layer, n_kv) = (3584u64, 18944u64, 28u32, 512u64);
-    let tokens: Vec<BValue> = (0..n_vocab).map(|i| BValue::Str(token(i).into_bytes())).collect();
+    let tokens: Vec<BValue> = (0..n_vocab)
+        .map(|i| BValue::Str(token(i).into_bytes()))
+        .collect();
     let merges: Vec<BValue> = (0..n_merges)
         .map(|i| BValue::Str(format!("{} {}", token(i), token(i + 1)).into_bytes()))
         .collect();
-    let types: Vec<BValue> = (0..n_vocab).map(|i| BValue::I32(if i < 151_643 { 1 } else { 3 })).collect();
+    let types: Vec<BValue> = (0..n_vocab)
+        .map(|i| BValue::I32(if i < 151_643 { 1 } else { 3 }))
+        .collect();
     let mut b = GgufBuilder::new()
         .kv("general.architecture", BValue::str("qwen2"))
         .kv("general.type", BValue::str("model"))
@@ -48,15 +55,31 @@ pub fn qwen2_7b_like() -> GgufBuilder {
         .kv("general.file_type", BValue::U32(15))
         .kv("tokenizer.ggml.model", BValue::str("gpt2"))
         .kv("tokenizer.ggml.pre", BValue::str("qwen2"))
-        .kv("tokenizer.ggml.tokens", BValue::Array(ValueType::STRING, tokens))
-        .kv("tokenizer.ggml.token_type", BValue::Array(ValueType::I32, types))
-        .kv("tokenizer.ggml.merges", BValue::Array(ValueType::STRING, merges))
+        .kv(
+            "tokenizer.ggml.tokens",
+            BValue::Array(ValueType::STRING, tokens),
+        )
+        .kv(
+            "tokenizer.ggml.token_type",
+            BValue::Array(ValueType::I32, types),
+        )
+        .kv(
+            "tokenizer.ggml.merges",
+            BValue::Array(ValueType::STRING, merges),
+        )
         .kv("tokenizer.ggml.eos_token_id", BValue::U32(151_645))
         .kv("tokenizer.ggml.padding_token_id", BValue::U32(151_643))
         .kv("tokenizer.ggml.bos_token_id", BValue::U32(151_643))
-        .kv("tokenizer.chat_template", BValue::str(&"{% for message in messages %}".repeat(60)))
+        .kv(
+            "tokenizer.chat_template",
+            BValue::str(&"{% for message in messages %}".repeat(60)),
+        )
         .kv("general.quantization_version", BValue::U32(2));
-    b.push_tensor("token_embd.weight", &[n_embd, n_vocab as u64], GgmlType::Q4_K);
+    b.push_tensor(
+        "token_embd.weight",
+        &[n_embd, n_vocab as u64],
+        GgmlType::Q4_K,
+    );
     for i in 0..n_layer {
         // llama.cpp's Q4_K_M rule: attn_v and ffn_down get Q6_K on the first and last eighth
         // of the layers and every third layer between.

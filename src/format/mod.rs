@@ -231,27 +231,17 @@ impl<'a> Gguf<'a> {
         } else {
             (MIN_KV_BYTES_V2, MIN_TENSOR_BYTES_V2)
         };
-        let left = c.remaining();
-        if kv_count > left / min_kv {
-            return Err(Error::at(
-                kc_at,
-                ErrorKind::CountTooLarge {
-                    what: "metadata count",
-                    count: kv_count,
-                    max: left / min_kv,
-                },
-            ));
-        }
-        if tensor_count > left / min_t {
-            return Err(Error::at(
-                tc_at,
-                ErrorKind::CountTooLarge {
-                    what: "tensor count",
-                    count: tensor_count,
-                    max: left / min_t,
-                },
-            ));
-        }
+        // Each entry takes at least `min` bytes, so the bytes left bound the count.
+        let bound = |what, count: u64, at: u64, min: u64| {
+            let max = c.remaining() / min;
+            if count > max {
+                Err(Error::at(at, ErrorKind::CountTooLarge { what, count, max }))
+            } else {
+                Ok(())
+            }
+        };
+        bound("metadata count", kv_count, kc_at, min_kv)?;
+        bound("tensor count", tensor_count, tc_at, min_t)?;
 
         // Metadata.
         let mut metadata = Vec::with_capacity(kv_count as usize);
