@@ -19,6 +19,7 @@ pub mod file;
 pub mod format;
 pub mod ggml_type;
 pub mod model;
+pub mod quant_rules;
 pub mod render;
 pub mod report;
 pub mod synth;
