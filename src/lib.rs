@@ -14,10 +14,12 @@
 #![deny(missing_docs)]
 
 pub mod builder;
+pub mod diff;
 pub mod error;
 pub mod file;
 pub mod format;
 pub mod ggml_type;
+pub mod layers;
 pub mod model;
 pub mod quant_rules;
 pub mod render;

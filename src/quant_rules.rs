@@ -143,7 +143,9 @@ pub fn use_more_bits(i: i64, n: i64) -> bool {
 
 /// The layers of `0..n` for which [`use_more_bits`] holds.
 pub fn use_more_bits_layers(n: u64) -> Vec<u64> {
-    (0..n).filter(|&i| use_more_bits(i as i64, n as i64)).collect()
+    (0..n)
+        .filter(|&i| use_more_bits(i as i64, n as i64))
+        .collect()
 }
 
 /// llama.cpp's broad tensor categories (`tensor_get_category`), first match wins.
@@ -207,7 +209,10 @@ impl Category {
 
     /// attn_v, attn_qkv and attn_kv_b: the tensors llama.cpp treats as attention-V-like.
     pub fn is_attn_v(self) -> bool {
-        matches!(self, Category::AttnV | Category::AttnQkv | Category::AttnKvB)
+        matches!(
+            self,
+            Category::AttnV | Category::AttnQkv | Category::AttnKvB
+        )
     }
 }
 
@@ -415,15 +420,21 @@ impl Rule {
     /// A short description of the rule.
     pub fn description(self) -> &'static str {
         match self {
-            Rule::NotQuantized => "never quantized by llama.cpp (1-D, norm, bias, router …): kept as converted",
+            Rule::NotQuantized => {
+                "never quantized by llama.cpp (1-D, norm, bias, router …): kept as converted"
+            }
             Rule::FloatFile => "float file type: tensors kept as converted",
             Rule::Default => "the file type's default",
-            Rule::OutputRowQ8 => "output/tied embedding with rows not a multiple of the default block: Q8_0",
+            Rule::OutputRowQ8 => {
+                "output/tied embedding with rows not a multiple of the default block: Q8_0"
+            }
             Rule::OutputFalcon => "Falcon output: Q8_0",
             Rule::OutputHigh => "output/tied embedding raised (Q6_K, or Q5_K for 1–2 bit IQ types)",
             Rule::TokenEmbdLowBit => "token embedding of a low-bit file type",
             Rule::Mxfp4Moe => "MXFP4_MOE: expert tensors MXFP4, the rest Q8_0",
-            Rule::UseMoreBits => "use_more_bits: first and last eighth of the layers and every third layer between",
+            Rule::UseMoreBits => {
+                "use_more_bits: first and last eighth of the layers and every third layer between"
+            }
             Rule::FirstLayers => "first layers only",
             Rule::MiddleLayers => "middle layers only (n/8 ≤ i < 7n/8)",
             Rule::Gqa => "grouped-query attention (n_head/n_head_kv ≥ 4) or ≥ 4 experts",
@@ -669,7 +680,8 @@ impl State<'_> {
         }
         if ft == F::MXFP4_MOE {
             let ne2 = t.dims.get(2).copied().unwrap_or(1);
-            let expert_role = matches!(cat, Category::FfnUp | Category::FfnGate | Category::FfnDown);
+            let expert_role =
+                matches!(cat, Category::FfnUp | Category::FfnGate | Category::FfnDown);
             return if ne2 > 1 && (p.arch != "bailingmoe3" || expert_role) {
                 (MXFP4, Rule::Default, None)
             } else {
@@ -699,7 +711,11 @@ impl State<'_> {
             } else if cat == Category::FfnDown {
                 let pos = (self.i_down, n_layer);
                 let r = if self.i_down < n_layer / 8 {
-                    (if iq2s { IQ3_S } else { Q2_K }, Rule::FirstLayers, Some(pos))
+                    (
+                        if iq2s { IQ3_S } else { Q2_K },
+                        Rule::FirstLayers,
+                        Some(pos),
+                    )
                 } else {
                     (def, Rule::Default, Some(pos))
                 };
@@ -788,7 +804,15 @@ impl State<'_> {
                         if i < n / 16 {
                             (Q5_K, Rule::FirstLayers, pos)
                         } else if !falcon || umb {
-                            (Q4_K, if falcon { Rule::UseMoreBits } else { Rule::FtypeRole }, pos)
+                            (
+                                Q4_K,
+                                if falcon {
+                                    Rule::UseMoreBits
+                                } else {
+                                    Rule::FtypeRole
+                                },
+                                pos,
+                            )
                         } else {
                             (Q3_K, Rule::Default, pos)
                         }

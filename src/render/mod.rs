@@ -1,7 +1,10 @@
 //! Terminal rendering: units, escaping of text that comes from files, color, and tables.
 //! Renderers take finished report values and write them; they compute nothing about the model.
 
+pub mod diff;
 pub mod inspect;
+pub mod layers;
+pub mod layers_svg;
 pub mod table;
 
 use std::borrow::Cow;

@@ -4,7 +4,9 @@
 //! Every byte count is an exact integer. Every report carries a `schema` string with a version;
 //! fields may be added within a version, never renamed or removed.
 
+pub mod diff;
 pub mod inspect;
+pub mod layers;
 
 use crate::format::{Finding, Value, ValueType};
 use serde::Serialize;

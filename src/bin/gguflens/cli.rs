@@ -51,6 +51,10 @@ impl ColorChoice {
 pub enum Command {
     /// Header, metadata, tensor directory, parameters and exact bytes of a GGUF file.
     Inspect(crate::inspect::Args),
+    /// Per-layer quantization audit: types per block and role, why each got its type, SVG heat map.
+    Layers(crate::layers::Args),
+    /// Compare two GGUF files: tensor types per block and role, bytes, BPW, metadata.
+    Diff(crate::diff::Args),
 }
 
 /// Errors that end the command (per-file read errors are handled by each command).
@@ -100,6 +104,8 @@ pub fn dispatch(cli: Cli) -> Result<Status, CliError> {
     let style = cli.color.style();
     match cli.command {
         Command::Inspect(a) => crate::inspect::run(a, style),
+        Command::Layers(a) => crate::layers::run(a, style),
+        Command::Diff(a) => crate::diff::run(a, style),
     }
 }
 

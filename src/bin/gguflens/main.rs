@@ -2,7 +2,9 @@
 //! module with its clap `Args` and a `run` function returning an exit status.
 
 mod cli;
+mod diff;
 mod inspect;
+mod layers;
 
 use clap::Parser;
 use std::io::{self, Write};
@@ -17,6 +19,8 @@ pub enum Status {
     Unreadable,
     /// 2: readable, with problems (findings).
     Problems,
+    /// 3: `diff --exit-code`: the files differ.
+    Differ,
 }
 
 impl Status {
@@ -25,6 +29,7 @@ impl Status {
             Status::Clean => 0,
             Status::Unreadable => 1,
             Status::Problems => 2,
+            Status::Differ => 3,
         }
     }
 
@@ -34,6 +39,7 @@ impl Status {
         match (self, other) {
             (Status::Unreadable, _) | (_, Status::Unreadable) => Status::Unreadable,
             (Status::Problems, _) | (_, Status::Problems) => Status::Problems,
+            (Status::Differ, _) | (_, Status::Differ) => Status::Differ,
             _ => Status::Clean,
         }
     }

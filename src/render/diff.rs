@@ -1,0 +1,227 @@
+//! Text rendering of a [`DiffReport`].
+
+use super::inspect::type_color;
+use super::table::{Align, Cell, Table};
+use super::{iec, params, sanitize, thousands, Color, Style};
+use crate::layers::layer_ranges;
+use crate::report::diff::{DiffReport, PairJson};
+use std::io::{self, Write};
+
+fn heading(w: &mut dyn Write, s: Style, h: &str) -> io::Result<()> {
+    writeln!(w, "\n{}", s.paint(Color::Bold, h))
+}
+
+fn bpw(v: Option<f64>) -> String {
+    v.map_or("–".into(), |b| format!("{b:.2}"))
+}
+
+/// A signed byte difference in IEC units: `+1.25 MiB`, `−512 B`, `0 B`.
+pub fn signed_iec(d: i64) -> String {
+    match d.signum() {
+        0 => "0 B".into(),
+        1 => format!("+{}", iec(d as u64)),
+        _ => format!("−{}", iec(d.unsigned_abs())),
+    }
+}
+
+fn signed_bpw(d: Option<f64>) -> String {
+    match d {
+        None => "–".into(),
+        Some(x) if x.abs() < 0.005 => "0.00".into(),
+        Some(x) if x > 0.0 => format!("+{x:.2}"),
+        Some(x) => format!("−{:.2}", -x),
+    }
+}
+
+fn pair_cells(p: &PairJson) -> Vec<Cell> {
+    vec![
+        Cell::from(iec(p.a.bytes)),
+        Cell::from(iec(p.b.bytes)),
+        Cell::from(signed_iec(p.bytes_delta)),
+        Cell::from(format!("{} → {}", bpw(p.a.bpw), bpw(p.b.bpw))),
+        Cell::from(signed_bpw(p.bpw_delta)),
+    ]
+}
+
+/// Writes the report as text.
+pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    let ft = |i: usize| r.file_type[i].clone().unwrap_or_else(|| "?".into());
+    writeln!(
+        w,
+        "{}  A {}  ({})",
+        s.paint(Color::Bold, "Diff"),
+        sanitize(&r.a),
+        sanitize(&ft(0))
+    )?;
+    writeln!(w, "      B {}  ({})", sanitize(&r.b), sanitize(&ft(1)))?;
+    if r.identical {
+        writeln!(
+            w,
+            "  {} identical tensor directories ({} tensors) and metadata ({} keys)",
+            s.paint(Color::Green, "="),
+            thousands(r.same_tensors),
+            thousands(r.same_keys)
+        )?;
+        return Ok(());
+    }
+
+    heading(w, s, "Totals")?;
+    let mut tb = Table::new(&[
+        ("", Align::Left),
+        ("tensors", Align::Right),
+        ("parameters", Align::Right),
+        ("bytes", Align::Right),
+        ("BPW", Align::Right),
+    ]);
+    for (name, t) in [("A", &r.totals.a), ("B", &r.totals.b)] {
+        tb.row(vec![
+            Cell::from(name),
+            Cell::from(thousands(t.tensors)),
+            Cell::from(params(t.parameters)),
+            Cell::from(format!("{} ({})", iec(t.bytes), thousands(t.bytes))),
+            Cell::from(bpw(t.bpw)),
+        ]);
+    }
+    tb.row(vec![
+        Cell::from("B − A"),
+        Cell::from(""),
+        Cell::from(""),
+        Cell::from(signed_iec(r.totals.bytes_delta)),
+        Cell::from(signed_bpw(r.totals.bpw_delta)),
+    ]);
+    tb.write(w, s, 2)?;
+    writeln!(
+        w,
+        "  {} tensors alike, {} changed, {} only in A, {} only in B",
+        thousands(r.same_tensors),
+        thousands(r.changes.iter().map(|c| c.names.len() as u64).sum()),
+        r.only_a.len(),
+        r.only_b.len()
+    )?;
+
+    if !r.changes.is_empty() {
+        heading(w, s, "Type changes (A → B)")?;
+        let mut tb = Table::new(&[
+            ("role", Align::Left),
+            ("blocks", Align::Left),
+            ("A", Align::Left),
+            ("B", Align::Left),
+            ("bytes A", Align::Right),
+            ("bytes B", Align::Right),
+            ("Δ bytes", Align::Right),
+            ("BPW", Align::Right),
+            ("Δ BPW", Align::Right),
+        ]);
+        for c in &r.changes {
+            let blocks = if c.layers.is_empty() {
+                "–".to_string()
+            } else {
+                layer_ranges(&c.layers)
+            };
+            let mut row = vec![
+                Cell::from(sanitize(&c.role).into_owned()),
+                Cell::from(blocks),
+                Cell::colored(c.type_a.clone(), type_color(&c.type_a)),
+                Cell::colored(
+                    if c.shape_changed {
+                        format!("{} (shape)", c.type_b)
+                    } else {
+                        c.type_b.clone()
+                    },
+                    type_color(&c.type_b),
+                ),
+            ];
+            row.extend(pair_cells(&c.pair));
+            tb.row(row);
+        }
+        tb.write(w, s, 2)?;
+    }
+
+    for (title, list) in [("Only in A", &r.only_a), ("Only in B", &r.only_b)] {
+        if list.is_empty() {
+            continue;
+        }
+        heading(w, s, title)?;
+        for t in list.iter().take(50) {
+            writeln!(
+                w,
+                "  {}  {}  {}",
+                sanitize(&t.name),
+                s.paint(type_color(&t.ty), &t.ty),
+                iec(t.bytes)
+            )?;
+        }
+        if list.len() > 50 {
+            writeln!(
+                w,
+                "  … and {} more (--json lists them all)",
+                list.len() - 50
+            )?;
+        }
+    }
+
+    if !r.roles.is_empty() {
+        heading(w, s, "Roles that differ")?;
+        let mut tb = Table::new(&[
+            ("role", Align::Left),
+            ("bytes A", Align::Right),
+            ("bytes B", Align::Right),
+            ("Δ bytes", Align::Right),
+            ("BPW", Align::Right),
+            ("Δ BPW", Align::Right),
+        ]);
+        for p in &r.roles {
+            let mut row = vec![Cell::from(sanitize(&p.key).into_owned())];
+            row.extend(pair_cells(&p.pair));
+            tb.row(row);
+        }
+        tb.write(w, s, 2)?;
+    }
+
+    heading(w, s, "Types")?;
+    let mut tb = Table::new(&[
+        ("type", Align::Left),
+        ("tensors A", Align::Right),
+        ("tensors B", Align::Right),
+        ("bytes A", Align::Right),
+        ("bytes B", Align::Right),
+        ("Δ bytes", Align::Right),
+    ]);
+    for p in &r.types {
+        tb.row(vec![
+            Cell::colored(p.key.clone(), type_color(&p.key)),
+            Cell::from(p.pair.a.tensors.to_string()),
+            Cell::from(p.pair.b.tensors.to_string()),
+            Cell::from(iec(p.pair.a.bytes)),
+            Cell::from(iec(p.pair.b.bytes)),
+            Cell::from(signed_iec(p.pair.bytes_delta)),
+        ]);
+    }
+    tb.write(w, s, 2)?;
+
+    heading(
+        w,
+        s,
+        &format!(
+            "Metadata ({} keys differ, {} alike)",
+            r.metadata.len(),
+            thousands(r.same_keys)
+        ),
+    )?;
+    for m in &r.metadata {
+        let v = |x: &Option<crate::report::diff::ValueJson>| match x {
+            None => "(absent)".to_string(),
+            Some(v) => {
+                let mut t = format!("{} {}", v.ty, sanitize(&v.text));
+                if let Some(h) = &v.hash {
+                    t.push_str(&format!(" #{h}"));
+                }
+                t
+            }
+        };
+        writeln!(w, "  {}", s.paint(Color::Bold, &sanitize(&m.key)))?;
+        writeln!(w, "    A {}", v(&m.a))?;
+        writeln!(w, "    B {}", v(&m.b))?;
+    }
+    Ok(())
+}

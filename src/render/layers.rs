@@ -1,0 +1,304 @@
+//! Text rendering of a [`LayersReport`]: the grid of types (a row per block, a column per role),
+//! the tensors outside blocks, and the summary.
+
+use super::inspect::type_color;
+use super::table::{Align, Cell, Table};
+use super::{iec, params, sanitize, thousands, Color, Style};
+use crate::layers::layer_ranges;
+use crate::report::layers::LayersReport;
+use std::io::{self, Write};
+
+fn heading(w: &mut dyn Write, s: Style, h: &str) -> io::Result<()> {
+    writeln!(w, "\n{}", s.paint(Color::Bold, h))
+}
+
+fn bpw(v: Option<f64>) -> String {
+    v.map_or("–".into(), |b| format!("{b:.2}"))
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.1} %", v * 100.0)
+}
+
+/// The block label of a grid row: `blk.3` or `blk.3–4`.
+pub fn block_label(first: u64, last: u64) -> String {
+    if first == last {
+        format!("blk.{first}")
+    } else {
+        format!("blk.{first}–{last}")
+    }
+}
+
+/// Writes the report as text.
+pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}  {}",
+        s.paint(Color::Bold, "Layers"),
+        sanitize(&r.file)
+    )?;
+    let label = match &r.file_type {
+        Some(f) => format!("{} ({})", f.name, f.description),
+        None => "no general.file_type".into(),
+    };
+    writeln!(
+        w,
+        "  {} · labelled {} · {} blocks · {} tensors",
+        sanitize(r.architecture.as_deref().unwrap_or("unknown architecture")),
+        sanitize(&label),
+        r.layers.len(),
+        thousands(r.totals.tensors)
+    )?;
+
+    if !r.grid.is_empty() {
+        heading(w, s, "Types per block")?;
+        let mut cols: Vec<(&str, Align)> = vec![("block", Align::Left)];
+        for c in &r.columns {
+            cols.push((c.as_str(), Align::Left));
+        }
+        cols.push(("bytes/block", Align::Right));
+        cols.push(("BPW", Align::Right));
+        let mut tb = Table::new(&cols);
+        for g in &r.grid {
+            let mut row = vec![Cell::from(block_label(g.first, g.last))];
+            for c in &g.cells {
+                row.push(match c {
+                    Some(t) => Cell::colored(sanitize(t).into_owned(), type_color(t)),
+                    None => Cell::from("·"),
+                });
+            }
+            row.push(Cell::from(iec(g.per_layer.bytes)));
+            row.push(Cell::from(bpw(g.per_layer.bpw)));
+            tb.row(row);
+        }
+        tb.write(w, s, 2)?;
+    }
+
+    let globals: Vec<_> = r.tensors.iter().filter(|t| t.section == "global").collect();
+    if !globals.is_empty() {
+        heading(w, s, "Outside blocks")?;
+        let mut tb = Table::new(&[
+            ("tensor", Align::Left),
+            ("type", Align::Left),
+            ("shape", Align::Left),
+            ("parameters", Align::Right),
+            ("bytes", Align::Right),
+            ("BPW", Align::Right),
+            ("rule", Align::Left),
+        ]);
+        for t in globals {
+            let shape: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+            tb.row(vec![
+                Cell::from(sanitize(&t.name).into_owned()),
+                Cell::colored(t.ty.clone(), type_color(&t.ty)),
+                Cell::from(format!("[{}]", shape.join(", "))),
+                Cell::from(params(t.parameters)),
+                Cell::from(iec(t.bytes)),
+                Cell::from(bpw(t.bpw)),
+                Cell::from(t.rule.unwrap_or("")),
+            ]);
+        }
+        tb.write(w, s, 2)?;
+    }
+    if !r.towers.is_empty() {
+        heading(w, s, "Towers")?;
+        let mut tb = Table::new(&[
+            ("tower", Align::Left),
+            ("tensors", Align::Right),
+            ("parameters", Align::Right),
+            ("bytes", Align::Right),
+            ("BPW", Align::Right),
+        ]);
+        for t in &r.towers {
+            tb.row(vec![
+                Cell::from(t.tower),
+                Cell::from(thousands(t.totals.tensors)),
+                Cell::from(params(t.totals.parameters)),
+                Cell::from(iec(t.totals.bytes)),
+                Cell::from(bpw(t.totals.bpw)),
+            ]);
+        }
+        tb.write(w, s, 2)?;
+    }
+
+    heading(w, s, "Summary")?;
+    let d = r.default_type.as_deref().unwrap_or("?");
+    if let Some(f) = &r.file_type {
+        writeln!(
+            w,
+            "  labelled   {} ({}): default type {}",
+            sanitize(&f.name),
+            sanitize(&f.description),
+            d
+        )?;
+    }
+    writeln!(
+        w,
+        "  actual     {} parameters in {} ({} bytes): {} bits per weight",
+        params(r.totals.parameters),
+        iec(r.totals.bytes),
+        thousands(r.totals.bytes),
+        bpw(r.totals.bpw)
+    )?;
+
+    writeln!(w)?;
+    let mut tb = Table::new(&[
+        ("type", Align::Left),
+        ("tensors", Align::Right),
+        ("parameters", Align::Right),
+        ("params", Align::Right),
+        ("bytes", Align::Right),
+        ("bytes %", Align::Right),
+        ("BPW", Align::Right),
+    ]);
+    for t in &r.types {
+        tb.row(vec![
+            Cell::colored(t.ty.clone(), type_color(&t.ty)),
+            Cell::from(t.totals.tensors.to_string()),
+            Cell::from(params(t.totals.parameters)),
+            Cell::from(pct(t.share_parameters)),
+            Cell::from(iec(t.totals.bytes)),
+            Cell::from(pct(t.share_bytes)),
+            Cell::from(bpw(t.totals.bpw)),
+        ]);
+    }
+    tb.write(w, s, 2)?;
+
+    writeln!(w)?;
+    let mut tb = Table::new(&[
+        ("role", Align::Left),
+        ("tensors", Align::Right),
+        ("parameters", Align::Right),
+        ("bytes", Align::Right),
+        ("BPW", Align::Right),
+        ("types", Align::Left),
+    ]);
+    for ro in &r.roles {
+        let types: Vec<String> = ro
+            .types
+            .iter()
+            .map(|t| format!("{}×{}", t.ty, t.totals.tensors))
+            .collect();
+        tb.row(vec![
+            Cell::from(sanitize(&ro.role).into_owned()),
+            Cell::from(ro.totals.tensors.to_string()),
+            Cell::from(params(ro.totals.parameters)),
+            Cell::from(iec(ro.totals.bytes)),
+            Cell::from(bpw(ro.totals.bpw)),
+            Cell::from(types.join(" ")),
+        ]);
+    }
+    tb.write(w, s, 2)?;
+
+    if !r.upgrades.is_empty() {
+        heading(w, s, &format!("More bits than {d}"))?;
+        for u in &r.upgrades {
+            let wher = if u.layers.is_empty() {
+                String::new()
+            } else if u.layers.len() as u64 == u.of_layers {
+                format!(" on all {} blocks", u.of_layers)
+            } else {
+                format!(
+                    " on blocks {} ({} of {})",
+                    layer_ranges(&u.layers),
+                    u.layers.len(),
+                    u.of_layers
+                )
+            };
+            writeln!(
+                w,
+                "  {:<14} {}{} · {}",
+                sanitize(&u.role),
+                s.paint(type_color(&u.ty), &u.ty),
+                wher,
+                iec(u.totals.bytes)
+            )?;
+        }
+    }
+
+    heading(w, s, "Why (llama.cpp's quantization rules)")?;
+    if let Some(n) = &r.rules.note {
+        writeln!(w, "  not applied: {}", sanitize(n))?;
+    } else {
+        let mut as_labelled = 0u64;
+        for e in &r.rules.explanations {
+            if e.deviates {
+                writeln!(w, "  • {}", sanitize(&e.text))?;
+            } else {
+                as_labelled += e.totals.tensors;
+            }
+        }
+        if as_labelled > 0 {
+            writeln!(w, "  • {as_labelled} tensors at the default {d}")?;
+        }
+        let ft = r.file_type.as_ref().map_or("?", |f| f.name.as_str());
+        if r.rules.unexplained.is_empty() {
+            writeln!(
+                w,
+                "  {} {} of {} tensors explained by the {} rules, 0 unexplained",
+                s.paint(Color::Green, "✓"),
+                thousands(r.rules.explained),
+                thousands(r.totals.tensors),
+                sanitize(ft)
+            )?;
+        } else {
+            writeln!(
+                w,
+                "  {} {} tensors the {} rules do not explain (custom --tensor-type, \
+                 --output-tensor-type, an importance-matrix rule, another llama.cpp version, \
+                 a mislabelled or edited file):",
+                s.paint(Color::Yellow, "!"),
+                thousands(r.rules.unexplained_count),
+                sanitize(ft)
+            )?;
+            for u in r.rules.unexplained.iter().take(40) {
+                writeln!(w, "    {}", sanitize(&u.text))?;
+            }
+            if r.rules.unexplained.len() > 40 {
+                writeln!(
+                    w,
+                    "    … and {} more (--json lists them all)",
+                    r.rules.unexplained.len() - 40
+                )?;
+            }
+            if !r.rules.consistent_with.is_empty() {
+                writeln!(
+                    w,
+                    "  every tensor matches the rules of: {}",
+                    r.rules.consistent_with.join(", ")
+                )?;
+            }
+        }
+    }
+
+    if let Some(m) = &r.moe {
+        heading(w, s, "Experts")?;
+        let opt = |v: Option<u64>| v.map_or("?".into(), |x| x.to_string());
+        writeln!(
+            w,
+            "  experts    {} per layer, {} used per token, {} shared",
+            opt(m.expert_count),
+            opt(m.expert_used_count),
+            opt(m.expert_shared_count)
+        )?;
+        writeln!(
+            w,
+            "  expert tensors {}: {} parameters, {}; one expert {} parameters, {}",
+            m.expert_tensors.tensors,
+            params(m.expert_tensors.parameters),
+            iec(m.expert_tensors.bytes),
+            params(m.parameters_per_expert),
+            iec(m.bytes_per_expert)
+        )?;
+        writeln!(
+            w,
+            "  active     {} of {} parameters per token ({}), {} of {} read per token",
+            params(m.active_parameters),
+            params(m.total_parameters),
+            pct(m.active_share),
+            iec(m.active_bytes),
+            iec(r.totals.bytes)
+        )?;
+    }
+    Ok(())
+}

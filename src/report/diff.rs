@@ -1,0 +1,245 @@
+//! `gguflens diff --json`: schema `gguflens.diff/1` (docs/JSON.md).
+
+use super::layers::TotalsJson;
+use super::FindingJson;
+use crate::diff::{DiffAnalysis, Side, ValueSummary};
+use crate::file::Model;
+use crate::layers::Totals;
+use serde::Serialize;
+
+/// Schema identifier of this report.
+pub const SCHEMA: &str = "gguflens.diff/1";
+
+/// The whole `diff` report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    /// `gguflens.diff/1`.
+    pub schema: &'static str,
+    /// File A as given.
+    pub a: String,
+    /// File B as given.
+    pub b: String,
+    /// Whether tensor directories (names, types, shapes) and metadata are identical.
+    pub identical: bool,
+    /// `general.file_type` names (`Q4_K_M`) of A and B.
+    pub file_type: [Option<String>; 2],
+    /// Totals of A and B, and B − A.
+    pub totals: PairJson,
+    /// Tensors with equal type and shape in both.
+    pub same_tensors: u64,
+    /// Tensors whose type or shape differs, grouped by role and change.
+    pub changes: Vec<ChangeJson>,
+    /// Tensors only in A.
+    pub only_a: Vec<LoneJson>,
+    /// Tensors only in B.
+    pub only_b: Vec<LoneJson>,
+    /// Roles whose totals differ.
+    pub roles: Vec<KeyedPairJson>,
+    /// Per type, both files.
+    pub types: Vec<KeyedPairJson>,
+    /// Metadata keys equal in both.
+    pub same_keys: u64,
+    /// Metadata keys that differ.
+    pub metadata: Vec<MetaJson>,
+    /// Findings of both files (`file` says which).
+    pub findings: Vec<FindingJson>,
+}
+
+/// Totals in A and B.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairJson {
+    /// In A.
+    pub a: TotalsJson,
+    /// In B.
+    pub b: TotalsJson,
+    /// bytes(B) − bytes(A).
+    pub bytes_delta: i64,
+    /// bpw(B) − bpw(A).
+    pub bpw_delta: Option<f64>,
+}
+
+impl PairJson {
+    fn new(a: Totals, b: Totals) -> PairJson {
+        PairJson {
+            a: a.into(),
+            b: b.into(),
+            bytes_delta: b.bytes as i64 - a.bytes as i64,
+            bpw_delta: match (a.bpw(), b.bpw()) {
+                (Some(x), Some(y)) => Some(y - x),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A role or type with totals in both.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyedPairJson {
+    /// Role or type.
+    pub key: String,
+    /// Totals.
+    #[serde(flatten)]
+    pub pair: PairJson,
+}
+
+/// A group of tensors of one role that changed the same way.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeJson {
+    /// Role.
+    pub role: String,
+    /// Blocks (empty outside blocks).
+    pub layers: Vec<u64>,
+    /// Tensor names.
+    pub names: Vec<String>,
+    /// Type in A.
+    pub type_a: String,
+    /// Type in B.
+    pub type_b: String,
+    /// Whether the shapes differ too.
+    pub shape_changed: bool,
+    /// Totals.
+    #[serde(flatten)]
+    pub pair: PairJson,
+}
+
+/// A tensor in one file only.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoneJson {
+    /// Name.
+    pub name: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Shape.
+    pub shape: Vec<u64>,
+    /// Elements.
+    pub parameters: u64,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+impl From<(&String, &Side)> for LoneJson {
+    fn from((n, s): (&String, &Side)) -> Self {
+        LoneJson {
+            name: n.clone(),
+            ty: s.ggml_type.name().into_owned(),
+            shape: s.shape.clone(),
+            parameters: s.parameters,
+            bytes: s.bytes,
+        }
+    }
+}
+
+/// A summarized metadata value.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueJson {
+    /// Type label.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Short text.
+    pub text: String,
+    /// Array length.
+    pub len: Option<u64>,
+    /// FNV-1a 64 of the raw bytes (arrays, long strings), as 16 hex digits.
+    pub hash: Option<String>,
+}
+
+impl From<&ValueSummary> for ValueJson {
+    fn from(v: &ValueSummary) -> Self {
+        ValueJson {
+            ty: v.ty.clone(),
+            text: v.text.clone(),
+            len: v.len,
+            hash: v.hash.map(|h| format!("{h:016x}")),
+        }
+    }
+}
+
+/// A metadata key that differs.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaJson {
+    /// Key.
+    pub key: String,
+    /// Value in A (null: absent).
+    pub a: Option<ValueJson>,
+    /// Value in B (null: absent).
+    pub b: Option<ValueJson>,
+}
+
+impl DiffReport {
+    /// Builds the report.
+    pub fn build(path_a: &str, a: &Model, path_b: &str, b: &Model) -> DiffReport {
+        let d = crate::diff::compare(a, b);
+        Self::from_analysis(path_a, a, path_b, b, &d)
+    }
+
+    /// Builds the report from a finished comparison.
+    pub fn from_analysis(
+        path_a: &str,
+        a: &Model,
+        path_b: &str,
+        b: &Model,
+        d: &DiffAnalysis,
+    ) -> DiffReport {
+        let mut findings: Vec<FindingJson> = Vec::new();
+        for m in [a, b] {
+            for (p, f) in m.all_findings() {
+                findings.push(FindingJson::new(p, f));
+            }
+        }
+        DiffReport {
+            schema: SCHEMA,
+            a: path_a.to_string(),
+            b: path_b.to_string(),
+            identical: d.identical(),
+            file_type: [
+                d.file_type_a.as_ref().map(|f| f.name.clone()),
+                d.file_type_b.as_ref().map(|f| f.name.clone()),
+            ],
+            totals: PairJson::new(d.totals_a, d.totals_b),
+            same_tensors: d.same_tensors,
+            changes: d
+                .changes
+                .iter()
+                .map(|c| ChangeJson {
+                    role: c.role.clone(),
+                    layers: c.layers.clone(),
+                    names: c.names.clone(),
+                    type_a: c.type_a.name().into_owned(),
+                    type_b: c.type_b.name().into_owned(),
+                    shape_changed: c.shape_changed,
+                    pair: PairJson::new(c.a, c.b),
+                })
+                .collect(),
+            only_a: d.only_a.iter().map(|l| (&l.name, &l.side).into()).collect(),
+            only_b: d.only_b.iter().map(|l| (&l.name, &l.side).into()).collect(),
+            roles: d
+                .roles
+                .iter()
+                .map(|p| KeyedPairJson {
+                    key: p.key.clone(),
+                    pair: PairJson::new(p.a, p.b),
+                })
+                .collect(),
+            types: d
+                .types
+                .iter()
+                .map(|p| KeyedPairJson {
+                    key: p.key.clone(),
+                    pair: PairJson::new(p.a, p.b),
+                })
+                .collect(),
+            same_keys: d.same_keys,
+            metadata: d
+                .metadata
+                .iter()
+                .map(|m| MetaJson {
+                    key: m.key.clone(),
+                    a: m.a.as_ref().map(Into::into),
+                    b: m.b.as_ref().map(Into::into),
+                })
+                .collect(),
+            findings,
+        }
+    }
+}
