@@ -196,10 +196,10 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             let wher = if u.layers.is_empty() {
                 String::new()
             } else if u.layers.len() as u64 == u.of_layers {
-                format!(" on all {} blocks", u.of_layers)
+                format!(" on all {} layers", u.of_layers)
             } else {
                 format!(
-                    " on blocks {} ({} of {})",
+                    " on layers {} ({} of {})",
                     layer_ranges(&u.layers),
                     u.layers.len(),
                     u.of_layers
@@ -274,12 +274,14 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if let Some(m) = &r.moe {
         heading(w, s, "Experts")?;
         let opt = |v: Option<u64>| v.map_or("?".into(), |x| x.to_string());
+        let shared = m
+            .expert_shared_count
+            .map_or(String::new(), |n| format!(", {n} shared"));
         writeln!(
             w,
-            "  experts    {} per layer, {} used per token, {} shared",
+            "  experts    {} per layer, {} used per token{shared}",
             opt(m.expert_count),
             opt(m.expert_used_count),
-            opt(m.expert_shared_count)
         )?;
         writeln!(
             w,

@@ -1,0 +1,329 @@
+//! `gguflens layers`: the per-layer quantization audit, on fixtures that follow llama.cpp's
+//! patterns and on the two real models.
+
+mod common;
+mod quant_fixtures;
+
+use gguflens::layers::{analyze, LayersAnalysis};
+use gguflens::quant_rules::Rule;
+use gguflens::report::layers::LayersReport;
+use gguflens::{GgmlType, ModelFiles};
+use quant_fixtures as fx;
+use std::path::Path;
+
+fn analysis(p: &Path) -> LayersAnalysis {
+    let f = ModelFiles::open(p).unwrap();
+    let m = f.parse().unwrap();
+    analyze(&m)
+}
+
+fn report(p: &Path) -> LayersReport {
+    let f = ModelFiles::open(p).unwrap();
+    let m = f.parse().unwrap();
+    LayersReport::build(&p.display().to_string(), &m)
+}
+
+fn upgrade_layers(a: &LayersAnalysis, role: &str, ty: GgmlType) -> Vec<u64> {
+    a.upgrades
+        .iter()
+        .find(|u| u.role == role && u.ggml_type == ty)
+        .map(|u| u.layers.clone())
+        .unwrap_or_default()
+}
+
+fn rule_layers(a: &LayersAnalysis, role: &str, rule: Rule) -> Vec<u64> {
+    let mut v: Vec<u64> = a
+        .explanations
+        .iter()
+        .filter(|e| e.rule == rule && e.roles.iter().any(|r| r == role))
+        .flat_map(|e| e.layers.clone())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+fn type_count(a: &LayersAnalysis, name: &str) -> u64 {
+    a.types
+        .iter()
+        .find(|t| t.0.name() == name)
+        .map_or(0, |t| t.1.tensors)
+}
+
+#[test]
+fn q4_k_m_28_layers_bumps_found_and_named() {
+    let d = common::temp_dir("layers-q4km-28");
+    let p = fx::write(&d, "m28.gguf", &fx::q4_k_m(28, fx::UMB_28));
+    let a = analysis(&p);
+    assert_eq!(a.layers.len(), 28);
+    assert!(a.unexplained.is_empty(), "{:?}", a.unexplained);
+    assert_eq!(upgrade_layers(&a, "attn_v", fx::Q6_K), fx::UMB_28);
+    assert_eq!(upgrade_layers(&a, "ffn_down", fx::Q6_K), fx::UMB_28);
+    assert_eq!(rule_layers(&a, "attn_v", Rule::UseMoreBits), fx::UMB_28);
+    assert_eq!(rule_layers(&a, "ffn_down", Rule::UseMoreBits), fx::UMB_28);
+    assert_eq!(type_count(&a, "Q6_K"), 2 * 14 + 1);
+
+    let out = common::gguflens(&["layers", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "attn_v: Q6_K on layers 0–2, 5, 8, 11, 14, 17, 20, 23–27 (14 of 28): raised to Q6_K by use_more_bits"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("0 unexplained"), "{text}");
+    // Folding: blocks 0–2 share a mix, block 3–4 too.
+    assert!(text.contains("blk.0–2 "), "{text}");
+    assert!(text.contains("blk.3–4 "), "{text}");
+}
+
+#[test]
+fn q4_k_m_32_layers_bumps_found_and_named() {
+    let d = common::temp_dir("layers-q4km-32");
+    let p = fx::write(&d, "m32.gguf", &fx::q4_k_m(32, fx::UMB_32));
+    let a = analysis(&p);
+    assert!(a.unexplained.is_empty(), "{:?}", a.unexplained);
+    assert_eq!(upgrade_layers(&a, "attn_v", fx::Q6_K), fx::UMB_32);
+    assert_eq!(upgrade_layers(&a, "ffn_down", fx::Q6_K), fx::UMB_32);
+    assert_eq!(rule_layers(&a, "attn_v", Rule::UseMoreBits), fx::UMB_32);
+    assert_eq!(rule_layers(&a, "ffn_down", Rule::UseMoreBits), fx::UMB_32);
+    let out_rule = a
+        .explanations
+        .iter()
+        .find(|e| e.names == ["output.weight"])
+        .unwrap();
+    assert_eq!(out_rule.rule, Rule::OutputHigh);
+    // Per-layer bytes exact: Q4_K [256, 2] = 2 × 144; Q6_K = 2 × 210; norms 2 × 1024.
+    let l0 = &a.layers[0].totals;
+    assert_eq!(l0.bytes, 5 * 288 + 2 * 420 + 2 * 1024);
+    let l4 = &a.layers[4].totals;
+    assert_eq!(l4.bytes, 7 * 288 + 2 * 1024);
+    assert_eq!(l4.parameters, 7 * 512 + 2 * 256);
+
+    let out = common::gguflens(&["layers", p.to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "ffn_down: Q6_K on layers 0–3, 6, 9, 12, 15, 18, 21, 24, 27–31 (16 of 32): raised to Q6_K by use_more_bits"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn hand_edited_tensor_is_flagged_and_check_exits_2() {
+    let d = common::temp_dir("layers-edited");
+    let mut b = fx::q4_k_m(32, fx::UMB_32);
+    let t = b
+        .tensors
+        .iter_mut()
+        .find(|t| t.name == b"blk.4.attn_v.weight")
+        .unwrap();
+    t.ggml_type = fx::Q8_0.0;
+    let p = fx::write(&d, "edited.gguf", &b);
+    let a = analysis(&p);
+    assert_eq!(a.unexplained.len(), 1);
+    let u = &a.unexplained[0];
+    assert_eq!(a.tensors[u.tensor].name, "blk.4.attn_v.weight");
+    assert_eq!(u.expected, Some(fx::Q4_K));
+    assert!(u.text.contains("blk.4.attn_v.weight is Q8_0"), "{}", u.text);
+
+    let out = common::gguflens(&["layers", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = common::gguflens(&["layers", "--check", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("1 tensors the Q4_K_M rules do not explain"),
+        "{text}"
+    );
+}
+
+#[test]
+fn mislabelled_file_names_the_matching_type() {
+    let d = common::temp_dir("layers-mislabelled");
+    let mut b = fx::q4_k_s_32();
+    // Explained as Q4_K_S …
+    let p = fx::write(&d, "s.gguf", &b);
+    let a = analysis(&p);
+    assert!(a.unexplained.is_empty(), "{:?}", a.unexplained);
+    assert_eq!(rule_layers(&a, "attn_v", Rule::FirstLayers), [0, 1, 2, 3]);
+    assert_eq!(rule_layers(&a, "ffn_down", Rule::FirstLayers), [0, 1, 2, 3]);
+    // … but labelled Q4_K_M it is not, and the audit says which label fits.
+    for kv in &mut b.kvs {
+        if kv.0 == b"general.file_type" {
+            kv.1 = gguflens::builder::BValue::U32(15);
+        }
+    }
+    let p = fx::write(&d, "m.gguf", &b);
+    let a = analysis(&p);
+    assert!(!a.unexplained.is_empty());
+    let names: Vec<&str> = a.consistent_with.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["Q4_K_S"]);
+}
+
+#[test]
+fn moe_experts_counted_and_active_parameters() {
+    let d = common::temp_dir("layers-moe");
+    let p = fx::write(&d, "moe.gguf", &fx::moe());
+    let a = analysis(&p);
+    assert!(a.unexplained.is_empty(), "{:?}", a.unexplained);
+    let m = a.moe.as_ref().expect("moe");
+    assert_eq!(m.expert_count, Some(8));
+    assert_eq!(m.expert_used_count, Some(2));
+    // 4 blocks × 3 expert tensors of 256 × 2 × 8.
+    let per_tensor = fx::N_EMBD * fx::ROWS * fx::N_EXPERT;
+    assert_eq!(m.expert_tensors.tensors, 12);
+    assert_eq!(m.expert_tensors.parameters, 12 * per_tensor);
+    assert_eq!(m.parameters_per_expert, 12 * per_tensor / 8);
+    // Total by hand: embd + output 2 × 256 × 8; per block 2 norms × 256, attn 4 × 512,
+    // router 256 × 8, experts 3 × 4096, shared 3 × 512; output_norm 256.
+    let per_block = 2 * 256 + 4 * 512 + 256 * 8 + 3 * 4096 + 3 * 512;
+    let total = 2 * 256 * 8 + 4 * per_block + 256;
+    assert_eq!(a.totals.parameters, total);
+    assert_eq!(
+        m.active_parameters,
+        total - 12 * per_tensor + 2 * (12 * per_tensor / 8)
+    );
+    // Expert tensors hold all experts; the bump rules use the block id.
+    assert_eq!(upgrade_layers(&a, "ffn_down_exps", fx::Q6_K), [2, 3]);
+    assert_eq!(upgrade_layers(&a, "ffn_down_shexp", fx::Q6_K), [2, 3]);
+    assert_eq!(rule_layers(&a, "attn_v", Rule::Moe8), [0, 1, 2, 3]);
+    assert_eq!(rule_layers(&a, "attn_output", Rule::Moe8), [0, 1, 2, 3]);
+    let exps = a
+        .tensors
+        .iter()
+        .find(|t| t.name == "blk.0.ffn_up_exps.weight")
+        .unwrap();
+    assert_eq!(exps.experts, Some(8));
+
+    let out = common::gguflens(&["layers", p.to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("8 per layer, 2 used per token"), "{text}");
+    assert!(text.contains("ffn_down_exps"), "{text}");
+}
+
+#[test]
+fn gemma_real_mix_explained() {
+    let a = analysis(&common::gemma());
+    assert_eq!(type_count(&a, "Q5_0"), 81);
+    assert_eq!(type_count(&a, "Q4_K"), 27);
+    assert_eq!(type_count(&a, "Q8_0"), 10);
+    assert_eq!(type_count(&a, "Q6_K"), 9);
+    assert_eq!(type_count(&a, "F32"), 109);
+    let bumped = [0, 1, 4, 7, 10, 13, 15, 16, 17];
+    assert_eq!(upgrade_layers(&a, "attn_v", GgmlType::Q8_0), bumped);
+    assert_eq!(upgrade_layers(&a, "ffn_down", GgmlType::Q6_K), bumped);
+    assert_eq!(rule_layers(&a, "attn_v", Rule::UseMoreBits), bumped);
+    assert_eq!(rule_layers(&a, "ffn_down", Rule::UseMoreBits), bumped);
+    assert!(a.unexplained.is_empty(), "{:?}", a.unexplained);
+    // The Q8_0 attn_v came through the row-size fallback from Q6_K.
+    let v = a
+        .explanations
+        .iter()
+        .find(|e| e.roles == ["attn_v"] && e.ggml_type == GgmlType::Q8_0)
+        .unwrap();
+    let f = v.fallback.unwrap();
+    assert_eq!(
+        (f.from, f.to, f.ne0, f.block),
+        (GgmlType::Q6_K, GgmlType::Q8_0, 640, 256)
+    );
+    assert_eq!(a.totals.bytes, 246_587_904);
+    assert_eq!(a.layers.len(), 18);
+
+    let out = common::gguflens(&["layers", common::gemma().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Q6_K → Q8_0 fallback because the row of 640 is not a multiple of 256"));
+    assert!(text.contains("236 of 236 tensors explained by the Q4_K_M rules, 0 unexplained"));
+    assert!(text.contains("blk.15–17"), "{text}");
+}
+
+#[test]
+fn smollm2_real_mix_explained() {
+    let a = analysis(&common::smollm2());
+    assert!(a.unexplained.is_empty(), "{:?}", a.unexplained);
+    for t in &a.tensors {
+        let want = if t.name == "token_embd.weight" {
+            "Q8_0"
+        } else if t.shape.len() == 1 {
+            "F32"
+        } else {
+            "Q4_1"
+        };
+        assert_eq!(t.ggml_type.name(), want, "{}", t.name);
+    }
+    assert_eq!(type_count(&a, "Q4_1"), 210);
+    assert_eq!(type_count(&a, "F32"), 61);
+    // Every block has the same mix: one grid row.
+    assert_eq!(a.grid.len(), 1);
+    assert_eq!((a.grid[0].first, a.grid[0].last), (0, 29));
+    // Only the token embedding has more bits than Q4_1.
+    let up: Vec<&str> = a.upgrades.iter().map(|u| u.role.as_str()).collect();
+    assert_eq!(up, ["token_embd"]);
+    let e = a
+        .explanations
+        .iter()
+        .find(|e| e.names == ["token_embd.weight"])
+        .unwrap();
+    assert_eq!(e.rule, Rule::OutputHigh);
+    assert_eq!(e.mix, Some(GgmlType::Q6_K));
+}
+
+#[test]
+fn json_schema_and_exact_values() {
+    let out = common::gguflens(&["layers", "--json", common::gemma().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "gguflens.layers/1");
+    assert_eq!(v["file_type"]["name"], "Q4_K_M");
+    assert_eq!(v["default_type"], "Q4_K");
+    assert_eq!(v["totals"]["bytes"], 246_587_904u64);
+    assert_eq!(v["tensors"].as_array().unwrap().len(), 236);
+    assert_eq!(v["layers"].as_array().unwrap().len(), 18);
+    assert_eq!(v["rules"]["unexplained_count"], 0);
+    let q50 = v["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["type"] == "Q5_0")
+        .unwrap();
+    assert_eq!(q50["tensors"], 81);
+    let attn_v = v["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "attn_v")
+        .unwrap();
+    assert_eq!(attn_v["tensors"], 18);
+    assert_eq!(attn_v["bytes"], 9 * 174_080 + 9 * 112_640);
+    let t = v["tensors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "blk.4.attn_v.weight")
+        .unwrap();
+    assert_eq!(t["type"], "Q8_0");
+    assert_eq!(t["rule"], "use-more-bits");
+    assert_eq!(t["verdict"], "expected");
+    assert_eq!(t["fallback"]["from"], "Q6_K");
+    assert!(v["moe"].is_null());
+}
+
+#[test]
+fn report_and_json_agree_with_library() {
+    let r = report(&common::smollm2());
+    assert_eq!(r.totals.tensors, 272);
+    assert_eq!(r.columns.last().map(String::as_str), Some("norms"));
+}
+
+#[test]
+fn unreadable_file_exits_1() {
+    let d = common::temp_dir("layers-bad");
+    let p = d.join("bad.gguf");
+    std::fs::write(&p, b"GGUF\x03\x00\x00\x00").unwrap();
+    let out = common::gguflens(&["layers", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("bad.gguf"), "{err}");
+}
