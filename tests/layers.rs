@@ -327,3 +327,119 @@ fn unreadable_file_exits_1() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("bad.gguf"), "{err}");
 }
+
+fn svg_of(path: &Path, out: &Path) -> String {
+    let o = common::gguflens(&[
+        "layers",
+        path.to_str().unwrap(),
+        "--svg",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read_to_string(out).unwrap()
+}
+
+#[test]
+fn svg_80_layers_structure() {
+    let d = common::temp_dir("layers-svg-80");
+    let p = fx::write(&d, "m80.gguf", &fx::llama_70b_q4_k_m());
+    let a = analysis(&p);
+    assert!(a.unexplained.is_empty(), "{:?}", a.unexplained);
+    assert_eq!(upgrade_layers(&a, "attn_v", fx::Q6_K), fx::umb_80());
+    assert_eq!(rule_layers(&a, "attn_v", Rule::Llama70B).len(), 40);
+
+    let svg = svg_of(&p, &d.join("m80.svg"));
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    let cells: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("class") == Some("cell"))
+        .collect();
+    // 80 blocks × (7 weight roles + norms).
+    assert_eq!(cells.len(), 80 * 8);
+    for c in &cells {
+        let title = c
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap();
+        let layer = c.attribute("data-layer").unwrap();
+        assert!(title.contains(&format!("blk.{layer}.")), "{title}");
+        assert!(title.contains(c.attribute("data-type").unwrap()), "{title}");
+        assert!(title.contains(" bytes)"), "{title}");
+    }
+    let cell = |layer: u64, role: &str| {
+        cells
+            .iter()
+            .find(|c| {
+                c.attribute("data-layer") == Some(&layer.to_string())
+                    && c.attribute("data-role") == Some(role)
+            })
+            .and_then(|c| c.attribute("data-type"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(cell(12, "attn_v"), "Q6_K");
+    assert_eq!(cell(13, "attn_v"), "Q5_K");
+    assert_eq!(cell(79, "ffn_down"), "Q6_K");
+    assert_eq!(cell(40, "norms"), "F32");
+    // Legend: every type once, bytes adding up to the total.
+    let legend: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("legend"))
+        .collect();
+    let mut types: Vec<&str> = legend
+        .iter()
+        .map(|g| g.attribute("data-type").unwrap())
+        .collect();
+    types.sort_unstable();
+    assert_eq!(types, ["F32", "Q4_K", "Q5_K", "Q6_K"]);
+    let bytes: u64 = legend
+        .iter()
+        .map(|g| g.attribute("data-bytes").unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(bytes, a.totals.bytes);
+    let globals: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("class") == Some("global"))
+        .map(|n| n.attribute("data-name").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        globals,
+        ["token_embd.weight", "output_norm.weight", "output.weight"]
+    );
+}
+
+#[test]
+fn svg_escapes_file_text() {
+    use gguflens::builder::{BValue, GgufBuilder};
+    let d = common::temp_dir("layers-svg-escape");
+    let b = GgufBuilder::new()
+        .kv("general.architecture", BValue::str("llama<&>\"'"))
+        .kv("general.file_type", BValue::U32(15))
+        .tensor("blk.0.odd<&>\"'\u{1}x.weight", &[256, 2], fx::Q4_K)
+        .tensor("blk.0.attn_norm.weight", &[256], fx::F32)
+        .tensor("tok<en>.weight", &[256, 2], fx::Q4_K);
+    let p = fx::write(&d, "a&b<c>.gguf", &b);
+    let svg = svg_of(&p, &d.join("x.svg"));
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let cells: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("class") == Some("cell"))
+        .collect();
+    assert_eq!(cells.len(), 2);
+    assert!(cells
+        .iter()
+        .any(|c| c.attribute("data-role") == Some("odd<&>\"'\\x01x")));
+    let title = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("title"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(title.ends_with("a&b<c>.gguf"), "{title}");
+}

@@ -151,3 +151,31 @@ pub fn write(dir: &Path, name: &str, b: &GgufBuilder) -> PathBuf {
     std::fs::write(&p, b.build()).unwrap();
     p
 }
+
+/// use_more_bits(i, 80), by hand: n/8 = 10, 7n/8 = 70; every third layer between starts at 12.
+pub fn umb_80() -> Vec<u64> {
+    let mut v: Vec<u64> = (0..10).collect();
+    v.extend((12..70).step_by(3));
+    v.extend(70..80);
+    v
+}
+
+/// An 80-layer llama with grouped-query attention (8 heads, 1 KV head): llama.cpp's "70B"
+/// model, whose Q4_K_M raises the non-bumped attn_v from Q4_K to Q5_K.
+pub fn llama_70b_q4_k_m() -> GgufBuilder {
+    let bumped = umb_80();
+    let b2 = bumped.clone();
+    let v = move |i: u64| if bumped.contains(&i) { Q6_K } else { Q5_K };
+    let d = move |i: u64| if b2.contains(&i) { Q6_K } else { Q4_K };
+    llama(
+        80,
+        &Mix {
+            ftype: 15,
+            attn_v: &v,
+            ffn_down: &d,
+            output: Q6_K,
+            rest: Q4_K,
+        },
+        1,
+    )
+}
