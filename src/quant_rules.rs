@@ -138,11 +138,14 @@ pub fn default_type(ft: u64) -> Option<GgmlType> {
 /// `use_more_bits(i, n)`: layer `i` of `n` is in the first eighth, the last eighth, or every
 /// third layer between (C integer division and truncated remainder, as in llama.cpp).
 pub fn use_more_bits(i: i64, n: i64) -> bool {
+    // i128: no overflow for any input.
+    let (i, n) = (i as i128, n as i128);
     i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2
 }
 
 /// The layers of `0..n` for which [`use_more_bits`] holds.
-pub fn use_more_bits_layers(n: u64) -> Vec<u64> {
+pub fn use_more_bits_layers(n: u32) -> Vec<u64> {
+    let n = n as u64;
     (0..n)
         .filter(|&i| use_more_bits(i as i64, n as i64))
         .collect()
@@ -316,7 +319,10 @@ impl QuantParams {
     pub fn from_model_with_ftype(m: &Model, ft: u64) -> QuantParams {
         let g = m.gguf();
         let arch = g.architecture().map(|s| s.into_owned()).unwrap_or_default();
-        let n_layer = crate::model::arch_u64(m, "block_count").unwrap_or(0);
+        // Clamped so that the rules' arithmetic (7 × n, i − n/8) cannot overflow on a hostile value.
+        let n_layer = crate::model::arch_u64(m, "block_count")
+            .unwrap_or(0)
+            .min(u32::MAX as u64);
         let first = |key: &str| -> Option<u64> {
             let v = g.get(&format!("{arch}.{key}"))?;
             match v.as_array() {
@@ -524,14 +530,19 @@ pub fn block_index(name: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// A block number as the rules' signed arithmetic sees it, clamped to keep it overflow-free.
+fn clamp_layer(x: u64) -> i64 {
+    x.min(u32::MAX as u64) as i64
+}
+
 /// Predicts every tensor's type. The result is in the order of `tensors`; the counters advance
 /// in llama.cpp's order (layer, then name) whatever the order in the file.
 pub fn predict_all(p: &QuantParams, tensors: &[TensorShape]) -> Option<Vec<Prediction>> {
     let def = default_type(p.ftype)?;
     let mut order: Vec<usize> = (0..tensors.len()).collect();
     order.sort_by(|&a, &b| {
-        let ka = block_index(tensors[a].name).map_or(-1, |x| x as i64);
-        let kb = block_index(tensors[b].name).map_or(-1, |x| x as i64);
+        let ka = block_index(tensors[a].name).map_or(-1, clamp_layer);
+        let kb = block_index(tensors[b].name).map_or(-1, clamp_layer);
         ka.cmp(&kb).then(tensors[a].name.cmp(tensors[b].name))
     });
     let mut st = State {
@@ -641,7 +652,7 @@ impl State<'_> {
         let def = self.def;
         let n_expert = p.n_expert;
         let gqa = p.gqa();
-        let n_layer = p.n_layer as i64;
+        let n_layer = p.n_layer.min(u32::MAX as u64) as i64;
         let fixed = |ty: GgmlType| -> Mix {
             if ty == def {
                 (def, Rule::Default, None)
@@ -652,7 +663,7 @@ impl State<'_> {
         // layer_info: with experts the layer comes from the name, otherwise the running counter.
         let layer = |counter: i64| -> i64 {
             if n_expert > 1 {
-                block_index(t.name).map_or(counter, |x| x as i64)
+                block_index(t.name).map_or(counter, clamp_layer)
             } else {
                 counter
             }
@@ -887,7 +898,7 @@ impl State<'_> {
                     &mut self.i_up
                 };
                 let i = if n_expert > 1 {
-                    block_index(t.name).map_or(*counter, |x| x as i64)
+                    block_index(t.name).map_or(*counter, clamp_layer)
                 } else {
                     *counter
                 };

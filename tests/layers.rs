@@ -443,3 +443,63 @@ fn svg_escapes_file_text() {
         .unwrap();
     assert!(title.ends_with("a&b<c>.gguf"), "{title}");
 }
+
+#[test]
+fn hostile_counts_and_names_do_not_panic() {
+    use gguflens::builder::{BValue, GgufBuilder};
+    let d = common::temp_dir("layers-hostile");
+    let b = GgufBuilder::new()
+        .kv("general.architecture", BValue::str("llama"))
+        .kv("general.file_type", BValue::U32(15))
+        .kv("llama.block_count", BValue::U64(u64::MAX))
+        .kv("llama.expert_count", BValue::U64(8))
+        .kv("llama.attention.head_count", BValue::U32(8))
+        .kv("llama.attention.head_count_kv", BValue::U32(0))
+        .tensor(
+            "blk.18446744073709551615.attn_v.weight",
+            &[256, 2],
+            fx::Q4_K,
+        )
+        .tensor(
+            "blk.9223372036854775808.ffn_down_exps.weight",
+            &[256, 2, 0],
+            fx::Q4_K,
+        )
+        .tensor("blk.3.ffn_gate.weight", &[256, 2], GgmlType(999))
+        .tensor("blk..attn_q.weight", &[256, 2], fx::Q4_K);
+    let p = fx::write(&d, "hostile.gguf", &b);
+    let a = analysis(&p);
+    assert_eq!(a.tensors.len(), 4);
+    for args in [
+        vec!["layers"],
+        vec!["layers", "--json"],
+        vec!["layers", "--svg"],
+    ] {
+        let mut args: Vec<String> = args.into_iter().map(String::from).collect();
+        args.insert(1, p.display().to_string());
+        if args.last().map(String::as_str) == Some("--svg") {
+            args.push(d.join("h.svg").display().to_string());
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = common::gguflens(&refs);
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(2)),
+            "{:?}: {}",
+            refs,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    roxmltree::Document::parse(&std::fs::read_to_string(d.join("h.svg")).unwrap()).unwrap();
+    let out = common::gguflens(&[
+        "diff",
+        p.to_str().unwrap(),
+        common::smollm2().to_str().unwrap(),
+    ]);
+    // The unknown type id is a finding of the file: readable with problems.
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

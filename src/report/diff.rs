@@ -63,7 +63,8 @@ impl PairJson {
         PairJson {
             a: a.into(),
             b: b.into(),
-            bytes_delta: b.bytes as i64 - a.bytes as i64,
+            bytes_delta: (b.bytes as i128 - a.bytes as i128)
+                .clamp(i64::MIN as i128, i64::MAX as i128) as i64,
             bpw_delta: match (a.bpw(), b.bpw()) {
                 (Some(x), Some(y)) => Some(y - x),
                 _ => None,
