@@ -21,6 +21,7 @@ pub mod ggml_type;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};
 pub use file::{GgufFile, Model, ModelFiles, Shard};
