@@ -3,6 +3,7 @@
 
 pub mod inspect;
 pub mod table;
+pub mod verify;
 
 use std::borrow::Cow;
 

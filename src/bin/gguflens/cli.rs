@@ -51,6 +51,8 @@ impl ColorChoice {
 pub enum Command {
     /// Header, metadata, tensor directory, parameters and exact bytes of a GGUF file.
     Inspect(crate::inspect::Args),
+    /// Read every tensor's data and check it for NaN, infinity and all-zero tensors.
+    Verify(crate::verify::Args),
 }
 
 /// Errors that end the command (per-file read errors are handled by each command).
@@ -100,6 +102,7 @@ pub fn dispatch(cli: Cli) -> Result<Status, CliError> {
     let style = cli.color.style();
     match cli.command {
         Command::Inspect(a) => crate::inspect::run(a, style),
+        Command::Verify(a) => crate::verify::run(a, style),
     }
 }
 

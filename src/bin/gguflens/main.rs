@@ -3,6 +3,7 @@
 
 mod cli;
 mod inspect;
+mod verify;
 
 use clap::Parser;
 use std::io::{self, Write};
