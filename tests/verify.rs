@@ -532,3 +532,50 @@ fn a_split_set_is_verified_once_from_any_shard() {
     assert_eq!(j["models"][0]["files"].as_array().unwrap().len(), 2);
     assert_eq!(j["models"][0]["tensor_count"], 2);
 }
+
+#[test]
+fn reading_and_scanning_the_map_find_the_same_things() {
+    use gguflens::verify::DataAccess;
+    let d = common::temp_dir("verify-access");
+    let p = d.join("planted.gguf");
+    // The planted formats plus a large tensor spanning several pieces and reads.
+    let mut bytes = planted();
+    let big = {
+        let mut data = vec![0x01u8; 34 * 200_000];
+        data[190_000 * 34 + 1] = 0x7d;
+        GgufBuilder::new()
+            .tensor_data("big", &[32 * 200_000], GgmlType::Q8_0, data)
+            .build()
+    };
+    std::fs::write(&p, &bytes).unwrap();
+    let files = gguflens::ModelFiles::open(&p).unwrap();
+    let m = files.parse().unwrap();
+    let read = verify_model(&m, &VerifyOptions::default(), &|_| {});
+    let map = verify_model(
+        &m,
+        &VerifyOptions {
+            access: DataAccess::Map,
+            ..VerifyOptions::default()
+        },
+        &|_| {},
+    );
+    assert_eq!(read.tensors, map.tensors);
+    assert_eq!(read.tensors.len(), layouts().len() + 4);
+
+    bytes = big;
+    std::fs::write(&p, &bytes).unwrap();
+    let files = gguflens::ModelFiles::open(&p).unwrap();
+    let m = files.parse().unwrap();
+    let total = std::sync::atomic::AtomicU64::new(0);
+    let read = verify_model(&m, &VerifyOptions::default(), &|n| {
+        total.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(
+        total.into_inner(),
+        gguflens::verify::work_bytes(&m, &VerifyOptions::default())
+    );
+    assert_eq!(read.tensors.len(), 1);
+    assert_eq!(read.tensors[0].first_block, Some(190_000));
+    assert_eq!(read.tensors[0].nan, 1);
+    assert_eq!(read.shards[0].checked_bytes, 34 * 200_000);
+}
