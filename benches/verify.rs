@@ -6,7 +6,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gguflens::format::ByteOrder;
 use gguflens::verify::scan::{check_for, scan};
-use gguflens::verify::{verify_model, VerifyOptions};
+use gguflens::verify::{verify_model, DataAccess, VerifyOptions};
 use gguflens::{GgmlType, ModelFiles};
 use std::io::Read;
 use std::path::PathBuf;
@@ -42,20 +42,33 @@ fn real_file(c: &mut Criterion) {
         })
     });
     // Open, map, parse and verify: what the command does per file.
-    g.bench_function("verify", |b| {
-        b.iter(|| {
-            let files = ModelFiles::open(&path).unwrap();
-            let model = files.parse().unwrap();
-            let v = verify_model(&model, &VerifyOptions::default(), &|_| {});
-            assert!(!v.has_problems());
-            v.tensors_checked
-        })
-    });
+    for (name, access) in [
+        ("verify", DataAccess::Read),
+        ("verify-mmap", DataAccess::Map),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let files = ModelFiles::open(&path).unwrap();
+                let model = files.parse().unwrap();
+                let opts = VerifyOptions {
+                    access,
+                    ..VerifyOptions::default()
+                };
+                let v = verify_model(&model, &opts, &|_| {});
+                assert!(!v.has_problems());
+                v.tensors_checked
+            })
+        });
+    }
     g.bench_function("verify+sha256", |b| {
         b.iter(|| {
             let files = ModelFiles::open(&path).unwrap();
             let model = files.parse().unwrap();
-            verify_model(&model, &VerifyOptions { sha256: true }, &|_| {}).tensors_checked
+            let opts = VerifyOptions {
+                sha256: true,
+                ..VerifyOptions::default()
+            };
+            verify_model(&model, &opts, &|_| {}).tensors_checked
         })
     });
     g.finish();

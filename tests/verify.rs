@@ -386,6 +386,13 @@ fn a_cut_copy_of_a_real_file_is_reported() {
         .find(|f| f["code"] == "truncated-data")
         .expect("truncated-data finding");
     assert_eq!(f["offset"], cut as u64);
+    let missing = m["tensors_missing"].as_u64().unwrap();
+    assert!(missing > 0);
+    assert_eq!(
+        m["tensors_checked"].as_u64().unwrap() + missing,
+        m["tensor_count"].as_u64().unwrap()
+    );
+    assert_eq!(m["tensors_unchecked"].as_array().unwrap().len(), 0);
     let checked = m["checked_bytes"].as_u64().unwrap();
     assert!(checked > 0 && checked < m["files"][0]["tensor_bytes"].as_u64().unwrap());
     let out = common::gguflens(&["verify", p.to_str().unwrap()]);

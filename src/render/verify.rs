@@ -121,10 +121,18 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
         };
         writeln!(
             w,
-            "  {} {} tensor(s) not checked (unknown type or no data): {}{more}",
+            "  {} {} tensor(s) of a type this build does not know, not checked: {}{more}",
             s.paint(Color::Cyan, "note"),
             m.tensors_unchecked.len(),
             names.join(", ")
+        )?;
+    }
+    if m.tensors_missing > 0 {
+        writeln!(
+            w,
+            "  {} {} tensor(s) lie wholly past the end of the file, not checked",
+            s.paint(Color::Cyan, "note"),
+            thousands(m.tensors_missing)
         )?;
     }
     if !m.bad_tensors.is_empty() {

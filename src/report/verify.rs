@@ -34,8 +34,10 @@ pub struct ModelJson {
     pub tensor_count: u64,
     /// Tensors whose data was checked.
     pub tensors_checked: u64,
-    /// Names of tensors that could not be checked (unknown type, or no data in the file).
+    /// Names of tensors that could not be checked: a type this build does not know.
     pub tensors_unchecked: Vec<String>,
+    /// Tensors whose data lies wholly past the end of a cut file.
+    pub tensors_missing: u64,
     /// Tensor data bytes checked, over all shards.
     pub checked_bytes: u64,
     /// One entry per shard.
@@ -139,6 +141,7 @@ impl VerifyReport {
                         tensor_count: 0,
                         tensors_checked: 0,
                         tensors_unchecked: Vec::new(),
+                        tensors_missing: 0,
                         checked_bytes: 0,
                         files: Vec::new(),
                         bad_tensors: Vec::new(),
@@ -167,6 +170,7 @@ impl VerifyReport {
                         tensor_count: v.tensor_count,
                         tensors_checked: v.tensors_checked,
                         tensors_unchecked: v.tensors_unchecked.clone(),
+                        tensors_missing: v.tensors_missing,
                         checked_bytes: checked,
                         files: v.shards.iter().map(file_json).collect(),
                         bad_tensors: v

@@ -72,8 +72,11 @@ pub struct ModelVerification {
     /// Tensors whose data was checked (all of it or, when the file is cut, the whole blocks
     /// that are present).
     pub tensors_checked: u64,
-    /// Tensors that could not be checked: a type this build does not know, or no data at all.
+    /// Tensors that could not be checked because this build does not know their type (or their
+    /// size overflows).
     pub tensors_unchecked: Vec<String>,
+    /// Tensors whose data lies wholly past the end of a cut file.
+    pub tensors_missing: u64,
 }
 
 /// One shard's byte counts and digest.
@@ -193,8 +196,7 @@ struct Job<'a> {
 
 /// Total bytes [`verify_model`] will read (tensor data plus digested files), for a progress bar.
 pub fn work_bytes(model: &Model, opts: &VerifyOptions) -> u64 {
-    let (jobs, _) = jobs(model);
-    let data: u64 = jobs.iter().map(|j| j.data.len() as u64).sum();
+    let data: u64 = jobs(model).jobs.iter().map(|j| j.data.len() as u64).sum();
     data + digest_bytes(model, opts)
 }
 
@@ -207,9 +209,16 @@ fn digest_bytes(model: &Model, opts: &VerifyOptions) -> u64 {
         .sum()
 }
 
-fn jobs<'a>(model: &Model<'a>) -> (Vec<Job<'a>>, Vec<String>) {
+struct Jobs<'a> {
+    jobs: Vec<Job<'a>>,
+    unchecked: Vec<String>,
+    missing: u64,
+}
+
+fn jobs<'a>(model: &Model<'a>) -> Jobs<'a> {
     let mut jobs = Vec::new();
     let mut unchecked = Vec::new();
+    let mut missing = 0;
     for (si, shard) in model.shards.iter().enumerate() {
         let bytes = shard.gguf.bytes();
         for t in &shard.gguf.tensors {
@@ -223,7 +232,7 @@ fn jobs<'a>(model: &Model<'a>) -> (Vec<Job<'a>>, Vec<String>) {
             let unit = check.unit_bytes(t.ggml_type);
             let file_len = bytes.len() as u64;
             if start >= file_len {
-                unchecked.push(name);
+                missing += 1;
                 continue;
             }
             let end = start.saturating_add(n).min(file_len);
@@ -239,7 +248,11 @@ fn jobs<'a>(model: &Model<'a>) -> (Vec<Job<'a>>, Vec<String>) {
             });
         }
     }
-    (jobs, unchecked)
+    Jobs {
+        jobs,
+        unchecked,
+        missing,
+    }
 }
 
 /// Verifies a model: scans every tensor (in parallel, in pieces) and, when asked or when a
@@ -250,7 +263,11 @@ pub fn verify_model(
     opts: &VerifyOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> ModelVerification {
-    let (jobs, unchecked) = jobs(model);
+    let Jobs {
+        jobs,
+        unchecked,
+        missing,
+    } = jobs(model);
     let (results, digests) = rayon::join(
         || scan_jobs(model, &jobs, opts, progress),
         || digests(model, opts, progress),
@@ -346,6 +363,7 @@ pub fn verify_model(
         tensor_count: model.tensor_count() as u64,
         tensors_checked: jobs.len() as u64,
         tensors_unchecked: unchecked,
+        tensors_missing: missing,
     }
 }
 

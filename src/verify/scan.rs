@@ -241,6 +241,34 @@ pub fn scan(check: Check, data: &[u8], order: ByteOrder) -> ScanResult {
     }
 }
 
+/// The per-width fast loop of [`scan_floats`]: counts values whose exponent bits are all ones
+/// and ORs the magnitudes, branch-free over native integers so that it vectorizes.
+macro_rules! float_fast {
+    ($name:ident, $t:ty) => {
+        #[inline(never)]
+        fn $name<const BE: bool>(sub: &[u8], exp: u64, mag: u64) -> (u32, u64) {
+            const W: usize = std::mem::size_of::<$t>();
+            let (exp, mag) = (exp as $t, mag as $t);
+            let mut hits = 0u32;
+            let mut or: $t = 0;
+            for v in sub.chunks_exact(W) {
+                let a: [u8; W] = v.try_into().unwrap();
+                let x = if BE {
+                    <$t>::from_be_bytes(a)
+                } else {
+                    <$t>::from_le_bytes(a)
+                };
+                hits += (x & exp == exp) as u32;
+                or |= x & mag;
+            }
+            (hits, or as u64)
+        }
+    };
+}
+float_fast!(fast_u16, u16);
+float_fast!(fast_u32, u32);
+float_fast!(fast_u64, u64);
+
 #[inline(always)]
 fn load<const W: usize, const BE: bool>(b: &[u8]) -> u64 {
     let mut a = [0u8; 8];
@@ -256,16 +284,14 @@ fn load<const W: usize, const BE: bool>(b: &[u8]) -> u64 {
 fn scan_floats<const W: usize, const BE: bool>(data: &[u8], exp: u64, mant: u64) -> ScanResult {
     let mut r = ScanResult::default();
     let mag = exp | mant;
+    let fast = match W {
+        2 => fast_u16::<BE>,
+        4 => fast_u32::<BE>,
+        _ => fast_u64::<BE>,
+    };
     let mut base = 0u64;
     for sub in data.chunks(SUB * 16) {
-        // Fast path: count exponent-all-ones values and OR the magnitudes, branch-free.
-        let mut hits = 0u32;
-        let mut or = 0u64;
-        for v in sub.chunks_exact(W) {
-            let x = load::<W, BE>(v);
-            hits += (x & exp == exp) as u32;
-            or |= x & mag;
-        }
+        let (hits, or) = fast(sub, exp, mag);
         r.nonzero |= or != 0;
         if hits != 0 {
             for (i, v) in sub.chunks_exact(W).enumerate() {
@@ -330,8 +356,26 @@ fn scan_blocks(data: &[u8], bb: usize, fields: &'static [Field], big: bool) -> S
                 .collect();
             scan_subchunks(data, bb, fields, big, r, |sub| f16_hits_dyn(sub, bb, &his))
         }
-        // One-byte and f32 scales: classify every block.
-        None => scan_subchunks(data, bb, fields, big, r, |_| true),
+        // One-byte, f32 and IQ1_M scales: a cheap test per field on the raw bytes.
+        None => scan_subchunks(data, bb, fields, big, r, |sub| {
+            sub.chunks_exact(bb).any(|blk| {
+                fields.iter().fold(false, |acc, f| {
+                    acc | raw_hit(f.kind, &blk[f.offset..f.offset + f.kind.width()], big)
+                })
+            })
+        }),
+    }
+}
+
+/// Whether a field's raw bytes may be NaN or infinite (exact for every kind; cheaper than
+/// [`classify`] because it never tells which).
+#[inline(always)]
+fn raw_hit(kind: FieldKind, b: &[u8], big: bool) -> bool {
+    match kind {
+        FieldKind::E8M0 => b[0] == 0xff,
+        FieldKind::Ue4m3 => b[0] & 0x7f == 0x7f,
+        FieldKind::F16 => b[if big { 0 } else { 1 }] & 0x7c == 0x7c,
+        FieldKind::F32 | FieldKind::Iq1mScale => classify(kind, b, big).is_some(),
     }
 }
 
