@@ -21,8 +21,10 @@ enum K {
     Iq1m,
 }
 
-/// (type, [(field, byte offset in the block, encoding)]).
-fn layouts() -> Vec<(&'static str, Vec<(&'static str, usize, K)>)> {
+/// A block format: its type name and its scale fields (name, byte offset in the block, encoding).
+type Layout = (&'static str, Vec<(&'static str, usize, K)>);
+
+fn layouts() -> Vec<Layout> {
     use K::*;
     vec![
         ("Q4_0", vec![("d", 0, F16)]),
