@@ -6,6 +6,7 @@ pub mod inspect;
 pub mod layers;
 pub mod layers_svg;
 pub mod table;
+pub mod verify;
 
 use std::borrow::Cow;
 

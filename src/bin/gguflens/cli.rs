@@ -55,6 +55,8 @@ pub enum Command {
     Layers(crate::layers::Args),
     /// Compare two GGUF files: tensor types per block and role, bytes, BPW, metadata.
     Diff(crate::diff::Args),
+    /// Read every tensor's data and check it for NaN, infinity and all-zero tensors.
+    Verify(crate::verify::Args),
 }
 
 /// Errors that end the command (per-file read errors are handled by each command).
@@ -106,6 +108,7 @@ pub fn dispatch(cli: Cli) -> Result<Status, CliError> {
         Command::Inspect(a) => crate::inspect::run(a, style),
         Command::Layers(a) => crate::layers::run(a, style),
         Command::Diff(a) => crate::diff::run(a, style),
+        Command::Verify(a) => crate::verify::run(a, style),
     }
 }
 

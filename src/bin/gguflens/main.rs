@@ -5,6 +5,7 @@ mod cli;
 mod diff;
 mod inspect;
 mod layers;
+mod verify;
 
 use clap::Parser;
 use std::io::{self, Write};

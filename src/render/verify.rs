@@ -1,0 +1,199 @@
+//! Text output of `gguflens verify`: one verdict line per model, then what is wrong with it.
+
+use super::table::{Align, Cell, Table};
+use super::{iec, sanitize, thousands, Color, Style};
+use crate::report::verify::{ModelJson, VerifyReport};
+use std::io::{self, Write};
+use std::time::Duration;
+
+fn severity_color(sev: &str) -> Color {
+    match sev {
+        "error" => Color::Red,
+        "warning" => Color::Yellow,
+        _ => Color::Cyan,
+    }
+}
+
+/// Writes the report as text. `elapsed` (measured by the caller) adds a throughput line.
+pub fn render(
+    r: &VerifyReport,
+    elapsed: Option<Duration>,
+    w: &mut dyn Write,
+    s: Style,
+) -> io::Result<()> {
+    for (i, m) in r.models.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        model(m, w, s)?;
+    }
+    let sm = &r.summary;
+    if sm.models > 1 {
+        writeln!(
+            w,
+            "\n{} models: {} clean, {} with problems, {} unreadable",
+            sm.models, sm.clean, sm.problems, sm.unreadable
+        )?;
+    }
+    if let Some(e) = elapsed {
+        let bytes = sm.checked_bytes.max(sm.hashed_bytes);
+        let secs = e.as_secs_f64();
+        let rate = if secs > 0.0 {
+            format!(" ({}/s)", iec((bytes as f64 / secs) as u64))
+        } else {
+            String::new()
+        };
+        let hashed = if sm.hashed_bytes > 0 {
+            format!(", hashed {}", iec(sm.hashed_bytes))
+        } else {
+            String::new()
+        };
+        writeln!(
+            w,
+            "{}",
+            s.paint(
+                Color::Dim,
+                &format!(
+                    "checked {}{hashed} in {secs:.2} s{rate}",
+                    iec(sm.checked_bytes)
+                )
+            )
+        )?;
+    }
+    Ok(())
+}
+
+fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    let path = sanitize(&m.path);
+    let (verdict, color) = match m.status {
+        "clean" => ("clean", Color::Green),
+        "problems" => ("PROBLEMS", Color::Red),
+        _ => ("UNREADABLE", Color::Red),
+    };
+    write!(
+        w,
+        "{} {}",
+        s.paint(Color::Bold, &path),
+        s.paint(color, verdict)
+    )?;
+    if let Some(e) = &m.error {
+        writeln!(w)?;
+        return writeln!(w, "  {}", sanitize(e));
+    }
+    writeln!(
+        w,
+        "  {} of {} tensors, {} checked",
+        thousands(m.tensors_checked),
+        thousands(m.tensor_count),
+        iec(m.checked_bytes)
+    )?;
+    for f in &m.files {
+        if let Some(sha) = &f.sha256 {
+            let note = match (f.sha256_ok, f.sha256_source) {
+                (Some(true), Some(src)) => {
+                    s.paint(Color::Green, &format!("matches its {src} name"))
+                }
+                (Some(false), Some(src)) => {
+                    s.paint(Color::Red, &format!("does NOT match its {src} name"))
+                }
+                _ => String::new(),
+            };
+            let who = if m.files.len() > 1 {
+                format!(" {}", sanitize(&f.path))
+            } else {
+                String::new()
+            };
+            writeln!(w, "  sha256{who} {sha} {note}")?;
+        }
+    }
+    if !m.tensors_unchecked.is_empty() {
+        let names: Vec<String> = m
+            .tensors_unchecked
+            .iter()
+            .take(5)
+            .map(|n| sanitize(n).into_owned())
+            .collect();
+        let more = m.tensors_unchecked.len().saturating_sub(names.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        writeln!(
+            w,
+            "  {} {} tensor(s) of a type this build does not know, not checked: {}{more}",
+            s.paint(Color::Cyan, "note"),
+            m.tensors_unchecked.len(),
+            names.join(", ")
+        )?;
+    }
+    if m.tensors_missing > 0 {
+        writeln!(
+            w,
+            "  {} {} tensor(s) lie wholly past the end of the file, not checked",
+            s.paint(Color::Cyan, "note"),
+            thousands(m.tensors_missing)
+        )?;
+    }
+    if !m.bad_tensors.is_empty() {
+        let mut t = Table::new(&[
+            ("", Align::Left),
+            ("tensor", Align::Left),
+            ("type", Align::Left),
+            ("problem", Align::Left),
+            ("first bad block", Align::Right),
+            ("field", Align::Left),
+            ("at byte", Align::Right),
+            ("bad blocks", Align::Right),
+            ("NaN", Align::Right),
+            ("inf", Align::Right),
+        ]);
+        let multi = m.files.len() > 1;
+        for b in &m.bad_tensors {
+            let mut name = sanitize(&b.tensor).into_owned();
+            if multi {
+                name = format!("{name} ({})", sanitize(&b.file));
+            }
+            if b.truncated {
+                name.push_str(" [cut]");
+            }
+            let opt = |v: Option<u64>| v.map(thousands).unwrap_or_else(|| "-".into());
+            let bad = if b.problem == "all-zero" {
+                format!("all {} zero", thousands(b.blocks))
+            } else {
+                format!("{} of {}", thousands(b.bad_blocks), thousands(b.blocks))
+            };
+            t.row(vec![
+                Cell::colored(b.severity, severity_color(b.severity)),
+                name.into(),
+                b.ggml_type.clone().into(),
+                b.problem.into(),
+                opt(b.first_block).into(),
+                b.field.unwrap_or("-").into(),
+                opt(b.first_block_offset).into(),
+                bad.into(),
+                thousands(b.nan).into(),
+                thousands(b.inf).into(),
+            ]);
+        }
+        t.write(w, s, 2)?;
+    }
+    for f in &m.findings {
+        let at = f
+            .offset
+            .map(|o| format!(" at byte {o}"))
+            .unwrap_or_default();
+        let file = match &f.file {
+            Some(p) if m.files.len() > 1 => format!(" {}", sanitize(p)),
+            _ => String::new(),
+        };
+        writeln!(
+            w,
+            "  {} [{}]{file}{at}: {}",
+            s.paint(severity_color(f.severity), f.severity),
+            f.code,
+            sanitize(&f.message)
+        )?;
+    }
+    Ok(())
+}
