@@ -25,6 +25,7 @@ pub mod quant_rules;
 pub mod render;
 pub mod report;
 pub mod synth;
+pub mod scan;
 
 pub use error::{Error, ErrorKind, Result};
 pub use file::{GgufFile, Model, ModelFiles, Shard};

@@ -7,6 +7,7 @@
 pub mod diff;
 pub mod inspect;
 pub mod layers;
+pub mod scan;
 
 use crate::format::{Finding, Value, ValueType};
 use serde::Serialize;

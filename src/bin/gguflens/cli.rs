@@ -55,6 +55,9 @@ pub enum Command {
     Layers(crate::layers::Args),
     /// Compare two GGUF files: tensor types per block and role, bytes, BPW, metadata.
     Diff(crate::diff::Args),
+    /// Find every GGUF model under directories (Ollama, Hugging Face, LM Studio, folders) and
+    /// list them: size, quantization, context, KV cache and predicted VRAM.
+    Scan(crate::scan::Args),
 }
 
 /// Errors that end the command (per-file read errors are handled by each command).
@@ -106,6 +109,7 @@ pub fn dispatch(cli: Cli) -> Result<Status, CliError> {
         Command::Inspect(a) => crate::inspect::run(a, style),
         Command::Layers(a) => crate::layers::run(a, style),
         Command::Diff(a) => crate::diff::run(a, style),
+        Command::Scan(a) => crate::scan::run(a, style),
     }
 }
 

@@ -5,6 +5,7 @@ mod cli;
 mod diff;
 mod inspect;
 mod layers;
+mod scan;
 
 use clap::Parser;
 use std::io::{self, Write};
