@@ -114,7 +114,14 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
             )]);
         }
         for x in &m.attached {
-            let name = format!("  + {} ({})", sanitize(&x.name), x.kind);
+            let lower = x.name.to_lowercase();
+            let says_kind =
+                lower.contains(x.kind) || (x.kind == "projector" && lower.contains("mmproj"));
+            let name = if says_kind {
+                format!("  + {}", sanitize(&x.name))
+            } else {
+                format!("  + {} ({})", sanitize(&x.name), x.kind)
+            };
             t.row(row_cells(x, name, true));
         }
     }
@@ -147,7 +154,7 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
     {
         if let Some(e) = &m.error {
             let mut s = format!("{}: ", sanitize(&m.name));
-            if let Some(f) = &e.file {
+            if let Some(f) = e.file.as_ref().filter(|f| **f != m.name) {
                 s.push_str(&format!("{}: ", sanitize(f)));
             }
             if let Some(o) = e.offset {

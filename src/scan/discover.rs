@@ -481,7 +481,8 @@ fn read_manifest(found: &mut Found, path: &Path, store: &Path, parts: &[String])
             ));
             continue;
         };
-        let blobs = store.join("blobs");
+        // The store as reached from the scanned root: up from manifests/REG/NS/MODEL/TAG.
+        let blobs = path.ancestors().nth(5).unwrap_or(store).join("blobs");
         let mut blob = blobs.join(format!("sha256-{hex}"));
         if !blob.exists() && blobs.join(format!("sha256:{hex}")).exists() {
             blob = blobs.join(format!("sha256:{hex}"));
@@ -494,7 +495,11 @@ fn read_manifest(found: &mut Found, path: &Path, store: &Path, parts: &[String])
                 .map(|f| f.names[0].path.clone())
                 .unwrap_or(blob);
             let n = Name {
-                name: name.clone(),
+                name: match role {
+                    Role::Model => name.clone(),
+                    Role::Projector => format!("{name} projector"),
+                    Role::Adapter => format!("{name} adapter"),
+                },
                 layout: Layout::Ollama,
                 path: shown.clone(),
                 role,

@@ -113,8 +113,8 @@ impl From<Error> for RowError {
 /// One model found by a scan.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// The name shown: `deepseek-r1:7b`, `org/name/file.gguf`, `publisher/repo/file.gguf`, or
-    /// the path.
+    /// The name shown: `deepseek-r1:7b` (`deepseek-r1:7b projector` for a projector layer),
+    /// `org/name/file.gguf`, `publisher/repo/file.gguf`, or the path.
     pub name: String,
     /// Other names of the same file(s) (more Ollama tags, another path to a hard link).
     pub aliases: Vec<String>,
