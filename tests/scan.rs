@@ -338,15 +338,11 @@ fn plain_folder_dups_errors_and_magic() {
     // Identical weights under two names are flagged; a fine-tune with the same directory but
     // other data is not.
     let a = model(&j, &p("dup-a.gguf"));
-    assert_eq!(a["duplicate_of"], serde_json::json!([p("sub/dup-b.gguf")]));
-    assert_eq!(
-        model(&j, &p("sub/dup-b.gguf"))["duplicate_of"][0],
-        p("dup-a.gguf")
-    );
-    assert!(model(&j, &p("finetune.gguf"))["duplicate_of"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    let b = model(&j, &p("sub/dup-b.gguf"));
+    assert_eq!(a["duplicate"]["copies"], 2);
+    assert_eq!(a["duplicate"]["first"], p("dup-a.gguf"));
+    assert_eq!(a["duplicate"], b["duplicate"]);
+    assert!(model(&j, &p("finetune.gguf"))["duplicate"].is_null());
     assert_eq!(j["totals"]["duplicate_bytes"], a["size"]);
     // Recognised by its magic, not its name.
     assert_eq!(model(&j, &p("model.bin"))["architecture"], "llama");
@@ -379,7 +375,7 @@ fn whole_tree_table_and_csv() {
         "  + tiny:1b projector",
         "  + pub/Tiny-GGUF/mmproj-Tiny-F16.gguf",
         "[2 shards]",
-        "(dup)",
+        "(dup 1)",
         "Duplicates",
         "Problems",
         "hf.co/google/gemma-3-270m-GGUF:Q4_K_M",

@@ -5,6 +5,9 @@ use super::{iec, params, sanitize, thousands, Color, Style};
 use crate::report::scan::{ModelJson, ScanReport};
 use std::io::{self, Write};
 
+/// Names listed per group of duplicates before `… (N more)`.
+pub const DUP_NAMES: usize = 4;
+
 /// Tensor types shown in the mix column before an ellipsis.
 pub const MIX_TYPES: usize = 3;
 
@@ -39,10 +42,9 @@ fn row_cells(m: &ModelJson, name: String, attached: bool) -> Vec<Cell> {
             iec(m.size).into(),
         ];
     }
-    let name_cell = if m.duplicate_of.is_empty() {
-        Cell::from(name)
-    } else {
-        Cell::colored(name + " (dup)", Color::Yellow)
+    let name_cell = match &m.duplicate {
+        None => Cell::from(name),
+        Some(d) => Cell::colored(format!("{name} (dup {})", d.group), Color::Yellow),
     };
     let arch = opt(m.architecture.as_deref(), |a| sanitize(a).into_owned());
     let ty = opt(m.file_type.as_ref(), |t| sanitize(&t.name).into_owned());
@@ -146,7 +148,7 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
     t.write(w, style, 0)?;
 
     let mut errors = Vec::new();
-    let mut dups: Vec<Vec<String>> = Vec::new();
+    let mut dups: std::collections::BTreeMap<u32, (u32, Vec<&str>)> = Default::default();
     for m in r
         .models
         .iter()
@@ -163,13 +165,10 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
             s.push_str(&sanitize(&e.message));
             errors.push(s);
         }
-        if !m.duplicate_of.is_empty() {
-            let mut g: Vec<String> = std::iter::once(m.name.clone())
-                .chain(m.duplicate_of.iter().cloned())
-                .collect();
-            g.sort();
-            if !dups.contains(&g) {
-                dups.push(g);
+        if let Some(d) = &m.duplicate {
+            let e = dups.entry(d.group).or_insert((d.copies, Vec::new()));
+            if e.1.len() < DUP_NAMES && !e.1.contains(&m.name.as_str()) {
+                e.1.push(&m.name);
             }
         }
         for f in &m.findings {
@@ -198,9 +197,16 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
             style.paint(Color::Yellow, "Duplicates"),
             iec(tt.duplicate_bytes)
         )?;
-        for g in &dups {
-            let names: Vec<String> = g.iter().map(|n| sanitize(n).into_owned()).collect();
-            writeln!(w, "  {}", names.join(" = "))?;
+        for (group, (copies, names)) in &dups {
+            let mut names: Vec<String> = names.iter().map(|n| sanitize(n).into_owned()).collect();
+            names.sort();
+            let more = *copies as usize - names.len().min(*copies as usize);
+            let tail = if more > 0 {
+                format!(" = … ({more} more)")
+            } else {
+                String::new()
+            };
+            writeln!(w, "  {group}: {}{tail}", names.join(" = "))?;
         }
     }
     if !r.warnings.is_empty() {
@@ -241,7 +247,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "kv_bytes_per_token",
     "vram_ctx",
     "vram_bytes",
-    "duplicate_of",
+    "duplicate_group",
+    "duplicate_first",
     "aliases",
     "files",
     "error",
@@ -292,7 +299,12 @@ fn csv_row(m: &ModelJson, parent: Option<&str>, ctx: u32) -> Vec<String> {
         num(m.kv_bytes_per_token),
         m.vram.as_ref().map_or(String::new(), |_| ctx.to_string()),
         num(m.vram.as_ref().map(|v| v.total)),
-        m.duplicate_of.join(";"),
+        m.duplicate
+            .as_ref()
+            .map_or(String::new(), |d| d.group.to_string()),
+        m.duplicate
+            .as_ref()
+            .map_or(String::new(), |d| d.first.clone()),
         m.aliases.join(";"),
         m.files.join(";"),
         error,

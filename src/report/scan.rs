@@ -81,12 +81,23 @@ pub struct ModelJson {
     pub vram: Option<VramJson>,
     /// Fingerprint of the weights (32 hex digits): equal for duplicates.
     pub weights_key: Option<String>,
-    /// Names of other models with identical weights.
-    pub duplicate_of: Vec<String>,
+    /// Set when other models have identical weights.
+    pub duplicate: Option<DuplicateJson>,
     /// Problems found in the files (status `findings`).
     pub findings: Vec<FindingJson>,
     /// Projectors and adapters that go with this model.
     pub attached: Vec<ModelJson>,
+}
+
+/// Membership in a group of identical weights under different names.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DuplicateJson {
+    /// The group's number, from 1.
+    pub group: u32,
+    /// Models in the group (2 or more).
+    pub copies: u32,
+    /// The group's first name (A to Z).
+    pub first: String,
 }
 
 /// Why a model did not parse.
@@ -237,7 +248,11 @@ impl ModelJson {
                 estimate: true,
             }),
             weights_key: s.map(|s| format!("{:032x}", s.weights_key)),
-            duplicate_of: r.duplicate_of.clone(),
+            duplicate: r.duplicate.as_ref().map(|d| DuplicateJson {
+                group: d.group,
+                copies: d.copies,
+                first: d.first.clone(),
+            }),
             findings: s.map_or_else(Vec::new, |s| {
                 s.findings
                     .iter()

@@ -130,8 +130,19 @@ pub struct Row {
     pub outcome: std::result::Result<Summary, RowError>,
     /// Projectors and adapters that belong to this model.
     pub attached: Vec<Row>,
-    /// Names of other rows with identical weights (see [`summary::weights_key`]).
-    pub duplicate_of: Vec<String>,
+    /// Set when other rows have identical weights (see [`summary::weights_key`]).
+    pub duplicate: Option<Duplicate>,
+}
+
+/// A row's membership in a group of identical weights under different names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The group's number, from 1, in the order of the groups' first names.
+    pub group: u32,
+    /// Rows in the group (2 or more).
+    pub copies: u32,
+    /// The group's first name (A to Z).
+    pub first: String,
 }
 
 impl Row {
@@ -277,7 +288,7 @@ pub fn scan(roots: &[PathBuf], opts: ScanOptions, progress: &dyn Progress) -> Sc
                     ),
                 }),
                 attached: Vec::new(),
-                duplicate_of: Vec::new(),
+                duplicate: None,
             });
         }
     }
@@ -402,11 +413,12 @@ fn parse_unit(found: &Found, u: &Unit, ctx: u32) -> Row {
         size: u.files.iter().map(|&i| found.files[i].size).sum(),
         outcome,
         attached: Vec::new(),
-        duplicate_of: Vec::new(),
+        duplicate: None,
     }
 }
 
-/// Flags rows whose weights are identical.
+/// Flags rows whose weights are identical. Each row records its group, not the other names,
+/// so a thousand copies cost a thousand small records rather than a million names.
 fn flag_duplicates(rows: &mut [Row]) {
     let mut by_key: HashMap<u128, Vec<usize>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -414,15 +426,22 @@ fn flag_duplicates(rows: &mut [Row]) {
             by_key.entry(s.weights_key).or_default().push(i);
         }
     }
-    for group in by_key.values().filter(|g| g.len() > 1) {
-        for &i in group {
-            let mut others: Vec<String> = group
-                .iter()
-                .filter(|&&j| j != i)
-                .map(|&j| rows[j].name.clone())
-                .collect();
-            others.sort();
-            rows[i].duplicate_of = others;
+    let mut groups: Vec<(String, Vec<usize>)> = by_key
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .map(|g| {
+            let first = g.iter().map(|&i| &rows[i].name).min().cloned();
+            (first.unwrap_or_default(), g)
+        })
+        .collect();
+    groups.sort();
+    for (n, (first, g)) in groups.into_iter().enumerate() {
+        for &i in &g {
+            rows[i].duplicate = Some(Duplicate {
+                group: n as u32 + 1,
+                copies: g.len() as u32,
+                first: first.clone(),
+            });
         }
     }
 }
@@ -439,7 +458,7 @@ fn totals_of(rows: &[Row]) -> Totals {
                 if !s.findings.is_empty() {
                     t.with_findings += 1;
                 }
-                if !r.duplicate_of.is_empty() {
+                if r.duplicate.is_some() {
                     let e = dup_groups.entry(s.weights_key).or_default();
                     e.0 += r.size;
                     e.1 = e.1.max(r.size);

@@ -156,7 +156,9 @@ pub const SAMPLE_BYTES: usize = 4096;
 /// [`SAMPLE_BYTES`] from the middle of the largest tensor's data.
 ///
 /// The directory alone cannot tell two fine-tunes of one base model apart (same names, types
-/// and shapes); the sample can, at the cost of one page read per file.
+/// and shapes); the sample can, at the cost of one page read per file. The sample is read with
+/// a plain positioned read, not through the memory map: a page fault in a map reads the
+/// device's whole read-ahead window around it (often megabytes), a lone small read does not.
 pub fn weights_key(model: &Model) -> u128 {
     let mut h = Xxh3::new();
     let mut largest: Option<(usize, u64, crate::TensorInfo)> = None;
@@ -174,14 +176,29 @@ pub fn weights_key(model: &Model) -> u128 {
             largest = Some((shard, n, *t));
         }
     }
-    if let Some((shard, _, t)) = largest {
-        if let Some(data) = model.shards[shard].gguf.tensor_data(&t) {
-            let mid = data.len() / 2;
-            let start = mid.saturating_sub(SAMPLE_BYTES / 2);
-            let end = (start + SAMPLE_BYTES).min(data.len());
+    if let Some((shard, n, t)) = largest {
+        if let Some(sample) = read_sample(model.shards[shard].path, t.file_offset, n) {
             h.update(b"sample");
-            h.update(&data[start..end]);
+            h.update(&sample);
         }
     }
     h.digest128()
+}
+
+/// Reads up to [`SAMPLE_BYTES`] from the middle of a tensor's data (`start`, `len` bytes) in
+/// the file at `path`; `None` when the data is not in the file or cannot be read.
+fn read_sample(path: &std::path::Path, start: Option<u64>, len: u64) -> Option<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let start = start?;
+    let mid = start.checked_add(len / 2)?;
+    let from = mid.saturating_sub(SAMPLE_BYTES as u64 / 2).max(start);
+    let want = (SAMPLE_BYTES as u64).min(start.checked_add(len)? - from) as usize;
+    let mut f = std::fs::File::open(path).ok()?;
+    if f.metadata().ok()?.len() < from.checked_add(want as u64)? {
+        return None;
+    }
+    f.seek(SeekFrom::Start(from)).ok()?;
+    let mut buf = vec![0u8; want];
+    f.read_exact(&mut buf).ok()?;
+    Some(buf)
 }
