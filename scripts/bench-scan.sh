@@ -2,7 +2,7 @@
 # Whole-process benchmark of `gguflens scan` (docs/PERFORMANCE.md, "scan"):
 # N files that each hold the real SmolLM2-135M header (49,152-token vocabulary, 48,900 merges,
 # 1,785,664 bytes) followed by a hole up to the real file size, so the tree costs N × 1.7 MiB of
-# disk while every file looks like the real 94 MiB model. Prints hyperfine's timing (warm cache)
+# disk while every file looks like the real 94 MiB model (the tree benches/scan.rs uses). Prints hyperfine's timing (warm cache)
 # and the peak RSS from /usr/bin/time -v.
 #
 # Usage: scripts/bench-scan.sh [N]   (default 1000; needs hyperfine and GNU time)
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
 MODEL=${MODEL:-${GGUFLENS_MODELS:-$HOME/.cache/gguflens/models}/smollm2-135m-instruct-q4_1.gguf}
-DIR=${DIR:-target/scan-bench/$N}
+DIR=${DIR:-target/tmp/scan-bench/$N}
 BIN=target/release/gguflens
 
 cargo build --release --quiet

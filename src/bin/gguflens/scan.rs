@@ -102,6 +102,8 @@ struct Bar(ProgressBar);
 impl Progress for Bar {
     fn walking(&self) {
         self.0.set_message("looking for models");
+        self.0
+            .enable_steady_tick(std::time::Duration::from_millis(100));
     }
     fn parsing(&self, total: u64) {
         self.0.set_style(
