@@ -24,8 +24,8 @@ pub mod model;
 pub mod quant_rules;
 pub mod render;
 pub mod report;
-pub mod synth;
 pub mod scan;
+pub mod synth;
 
 pub use error::{Error, ErrorKind, Result};
 pub use file::{GgufFile, Model, ModelFiles, Shard};

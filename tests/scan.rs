@@ -280,10 +280,10 @@ fn ollama_store() {
     // Template blob is not a model; the projector is not a row of its own.
     assert_eq!(j["models"].as_array().unwrap().len(), 3);
     assert_eq!(
-        j["totals"]["files"],
-        3 + 1,
-        "model, projector, gemma, missing blob"
+        j["totals"]["files"], 3,
+        "model, projector, gemma; not the missing blob"
     );
+    assert!(gone["files"].as_array().unwrap().is_empty());
 }
 
 #[test]
@@ -546,8 +546,8 @@ fn library_scan_rows() {
     );
     assert_eq!(v.kv_cache, 256 * 1024);
     assert_eq!(v.total, v.weights + v.kv_cache);
-    // Every file once: 4 Ollama (incl. the missing blob), 4 Hugging Face, 2 LM Studio, 5 plain.
-    assert_eq!(s.totals.files, 4 + 4 + 2 + 5);
+    // Every file once: 3 Ollama, 4 Hugging Face, 2 LM Studio, 5 plain.
+    assert_eq!(s.totals.files, 3 + 4 + 2 + 5);
     let mut rows = s.rows.clone();
     scan::sort_rows(&mut rows, SortKey::Vram, false);
     assert!(rows[0].name.contains("gemma"));

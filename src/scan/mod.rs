@@ -122,7 +122,8 @@ pub struct Row {
     pub layout: Layout,
     /// Model, projector or adapter.
     pub kind: Kind,
-    /// The files, in shard order, by the path they were found at.
+    /// The files, in shard order, by the path they were found at (none for an Ollama layer
+    /// whose blob is missing: the error names it).
     pub files: Vec<PathBuf>,
     /// Bytes of the files on disk.
     pub size: u64,
@@ -277,7 +278,7 @@ pub fn scan(roots: &[PathBuf], opts: ScanOptions, progress: &dyn Progress) -> Sc
                 aliases: Vec::new(),
                 layout: Layout::Ollama,
                 kind: role_kind(l.role),
-                files: vec![l.path.clone()],
+                files: Vec::new(),
                 size: 0,
                 outcome: Err(RowError {
                     file: Some(l.path.clone()),
