@@ -24,6 +24,7 @@ pub mod model;
 pub mod quant_rules;
 pub mod render;
 pub mod report;
+pub mod scan;
 pub mod synth;
 pub mod verify;
 

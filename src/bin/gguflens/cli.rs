@@ -57,6 +57,9 @@ pub enum Command {
     Diff(crate::diff::Args),
     /// Read every tensor's data and check it for NaN, infinity and all-zero tensors.
     Verify(crate::verify::Args),
+    /// Find every GGUF model under directories (Ollama, Hugging Face, LM Studio, folders) and
+    /// list them: size, quantization, context, KV cache and predicted VRAM.
+    Scan(crate::scan::Args),
 }
 
 /// Errors that end the command (per-file read errors are handled by each command).
@@ -109,6 +112,7 @@ pub fn dispatch(cli: Cli) -> Result<Status, CliError> {
         Command::Layers(a) => crate::layers::run(a, style),
         Command::Diff(a) => crate::diff::run(a, style),
         Command::Verify(a) => crate::verify::run(a, style),
+        Command::Scan(a) => crate::scan::run(a, style),
     }
 }
 

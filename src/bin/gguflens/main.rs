@@ -5,6 +5,7 @@ mod cli;
 mod diff;
 mod inspect;
 mod layers;
+mod scan;
 mod verify;
 
 use clap::Parser;

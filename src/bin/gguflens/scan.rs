@@ -1,0 +1,206 @@
+//! `gguflens scan [DIR ...]`.
+
+use crate::cli::CliError;
+use crate::Status;
+use clap::ValueEnum;
+use gguflens::render::Style;
+use gguflens::report::scan::{RootJson, ScanReport};
+use gguflens::scan::{self, discover, Progress, ScanOptions, SortKey};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Find every GGUF model under directories (Ollama, Hugging Face cache, LM Studio, any folder)
+/// and list them in one table.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Without DIR, scans the default locations that exist: Ollama (OLLAMA_MODELS, else ~/.ollama/models
+and /usr/share/ollama/.ollama/models), the Hugging Face hub cache (HF_HUB_CACHE, else HF_HOME/hub,
+else ~/.cache/huggingface/hub) and LM Studio (~/.lmstudio/models, ~/.cache/lm-studio/models).
+
+Files are recognised by the GGUF magic, whatever their name. Ollama models are named as Ollama
+shows them (deepseek-r1:7b), Hugging Face files as org/name/file, LM Studio files as
+publisher/repo/file; other files by their path. A file reached by several names (Ollama tags,
+snapshot links, hard links) is one row, counted once. Split shards are one row; a projector
+(mmproj) or adapter is listed under its model.
+
+Columns: PARAMS (elements of every tensor), TYPE (the labelled general.file_type), MIX (the
+actual tensor types by share of bytes), SIZE (bytes on disk), BPW (tensor bits per weight),
+CTX (training context), KV/TOKEN (f16 KV cache bytes per token), VRAM@N (predicted for full
+offload at --ctx: weights + KV cache; an estimate). (dup) marks identical weights under
+different names (same tensor directory and sampled data).
+
+Exit status: 0 clean, 1 a named directory cannot be read, 2 some file failed to parse or has
+problems (each is a row; the scan always finishes).")]
+pub struct Args {
+    /// Directories (or files) to scan; default: the standard model locations that exist.
+    pub dirs: Vec<PathBuf>,
+    /// Context length for the VRAM column.
+    #[arg(long, default_value_t = 4096)]
+    pub ctx: u32,
+    /// Sort by a column (text A to Z, numbers largest first).
+    #[arg(long, value_enum, default_value_t = SortArg::Name)]
+    pub sort: SortArg,
+    /// Reverse the sort order.
+    #[arg(long)]
+    pub reverse: bool,
+    /// Print JSON (schema gguflens.scan/1, docs/JSON.md).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV (one line per model and per attached projector or adapter).
+    #[arg(long)]
+    pub csv: bool,
+    /// No progress bar and no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `--sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Model name.
+    Name,
+    /// Architecture.
+    Arch,
+    /// Parameters.
+    Params,
+    /// Labelled file type.
+    Type,
+    /// Main tensor type.
+    Mix,
+    /// Size on disk.
+    Size,
+    /// Bits per weight.
+    Bpw,
+    /// Training context.
+    Ctx,
+    /// KV bytes per token.
+    Kv,
+    /// Predicted VRAM.
+    Vram,
+}
+
+impl From<SortArg> for SortKey {
+    fn from(s: SortArg) -> SortKey {
+        match s {
+            SortArg::Name => SortKey::Name,
+            SortArg::Arch => SortKey::Arch,
+            SortArg::Params => SortKey::Params,
+            SortArg::Type => SortKey::Type,
+            SortArg::Mix => SortKey::Mix,
+            SortArg::Size => SortKey::Size,
+            SortArg::Bpw => SortKey::Bpw,
+            SortArg::Ctx => SortKey::Ctx,
+            SortArg::Kv => SortKey::Kv,
+            SortArg::Vram => SortKey::Vram,
+        }
+    }
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn walking(&self) {
+        self.0.set_message("looking for models");
+        self.0
+            .enable_steady_tick(std::time::Duration::from_millis(100));
+    }
+    fn parsing(&self, total: u64) {
+        self.0.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        self.0.set_length(total);
+        self.0.set_message("reading headers");
+    }
+    fn parsed(&self, _name: &str) {
+        self.0.inc(1);
+    }
+}
+
+pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
+    let mut roots_json = Vec::new();
+    let roots: Vec<PathBuf> = if a.dirs.is_empty() {
+        let defaults: Vec<_> = discover::default_roots(&|k| std::env::var_os(k))
+            .into_iter()
+            .filter(|r| r.path.is_dir())
+            .collect();
+        if !a.quiet {
+            let mut e = io::stderr().lock();
+            if defaults.is_empty() {
+                writeln!(e, "gguflens: no default model location exists (Ollama, Hugging Face cache, LM Studio); name a directory")?;
+            }
+            for r in &defaults {
+                writeln!(
+                    e,
+                    "gguflens: scanning {} ({}, {})",
+                    r.path.display(),
+                    r.layout.label(),
+                    r.source
+                )?;
+            }
+        }
+        for r in &defaults {
+            roots_json.push(RootJson {
+                path: r.path.display().to_string(),
+                layout: Some(r.layout.name()),
+                source: Some(r.source.clone()),
+            });
+        }
+        defaults.into_iter().map(|r| r.path).collect()
+    } else {
+        for d in &a.dirs {
+            std::fs::metadata(d)
+                .map_err(|e| CliError::Msg(format!("{}: cannot read: {e}", d.display())))?;
+            roots_json.push(RootJson {
+                path: d.display().to_string(),
+                layout: None,
+                source: None,
+            });
+        }
+        a.dirs.clone()
+    };
+
+    let show_bar =
+        !(a.quiet || a.json || a.csv) && io::stderr().is_terminal() && io::stdout().is_terminal();
+    let bar = ProgressBar::with_draw_target(
+        None,
+        if show_bar {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let progress = Bar(bar);
+    let mut result = scan::scan(&roots, ScanOptions { ctx: a.ctx }, &progress);
+    progress.0.finish_and_clear();
+    scan::sort_rows(&mut result.rows, a.sort.into(), a.reverse);
+    let report = ScanReport::build(&result, roots_json);
+
+    let stdout = io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    if a.json {
+        serde_json::to_writer_pretty(&mut w, &report)?;
+        writeln!(w)?;
+    } else if a.csv {
+        gguflens::render::scan::csv(&report, &mut w)?;
+    } else {
+        gguflens::render::scan::render(&report, &mut w, style)?;
+    }
+    w.flush()?;
+    if (a.json || a.csv) && !a.quiet {
+        let mut e = io::stderr().lock();
+        for x in &result.warnings {
+            writeln!(e, "gguflens: warning: {x}")?;
+        }
+    }
+    Ok(if result.has_problems() {
+        Status::Problems
+    } else {
+        Status::Clean
+    })
+}
