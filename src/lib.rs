@@ -18,9 +18,11 @@ pub mod error;
 pub mod file;
 pub mod format;
 pub mod ggml_type;
+pub mod memory;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod synthetic;
 
 pub use error::{Error, ErrorKind, Result};
 pub use file::{GgufFile, Model, ModelFiles, Shard};
