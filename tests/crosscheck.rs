@@ -25,7 +25,11 @@ fn python() -> PathBuf {
 
 fn oracle(path: &Path) -> J {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gguf_py_dump.py");
-    let out = Command::new(python()).arg(script).arg(path).output().expect("run python");
+    let out = Command::new(python())
+        .arg(script)
+        .arg(path)
+        .output()
+        .expect("run python");
     assert!(
         out.status.success(),
         "gguf_py_dump.py failed (is PyPI `gguf` installed? .ci/run sets up .venv): {}",
@@ -64,8 +68,15 @@ fn crosscheck(path: &Path) {
     for (w, e) in meta.iter().zip(&g.metadata) {
         let key = e.key.to_string_lossy();
         assert_eq!(w["key"], json!(key), "key order");
-        assert_eq!(w["type"], json!(gguflens::report::type_label(&e.value)), "type of {key}");
-        assert!(w["value"] == ours(&e.value), "value of {key} differs from GGUFReader's");
+        assert_eq!(
+            w["type"],
+            json!(gguflens::report::type_label(&e.value)),
+            "type of {key}"
+        );
+        assert!(
+            w["value"] == ours(&e.value),
+            "value of {key} differs from GGUFReader's"
+        );
     }
 
     let tensors = want["tensors"].as_array().unwrap();
@@ -75,9 +86,17 @@ fn crosscheck(path: &Path) {
         assert_eq!(w["name"], json!(name));
         assert_eq!(w["type_id"], json!(t.ggml_type.0), "type of {name}");
         assert_eq!(w["shape"], json!(t.shape()), "shape of {name}");
-        assert_eq!(w["offset"], json!(t.file_offset.unwrap()), "offset of {name}");
+        assert_eq!(
+            w["offset"],
+            json!(t.file_offset.unwrap()),
+            "offset of {name}"
+        );
     }
-    assert!(!model.has_problems(), "real file has findings: {:?}", model.all_findings());
+    assert!(
+        !model.has_problems(),
+        "real file has findings: {:?}",
+        model.all_findings()
+    );
 }
 
 #[test]

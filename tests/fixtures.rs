@@ -10,7 +10,9 @@ use gguflens::GgmlType;
 /// Deterministic, non-zero tensor bytes whose f16/f32 scale fields are finite (no byte reaches
 /// 0x70, so no exponent field is all ones).
 fn pattern(n: usize, seed: usize) -> Vec<u8> {
-    (0..n).map(|i| ((i * 31 + seed * 17 + 7) % 0x60) as u8 + 1).collect()
+    (0..n)
+        .map(|i| ((i * 31 + seed * 17 + 7) % 0x60) as u8 + 1)
+        .collect()
 }
 
 fn add(b: &mut GgufBuilder, name: &str, dims: &[u64], ty: GgmlType) {
@@ -53,7 +55,10 @@ pub fn tiny_llama() -> GgufBuilder {
         .kv("tokenizer.ggml.model", BValue::str("gpt2"))
         .kv("tokenizer.ggml.pre", BValue::str("default"))
         .kv("tokenizer.ggml.tokens", BValue::strs(&vocab))
-        .kv("tokenizer.ggml.token_type", BValue::i32s(&[vec![3; 3], vec![1; 29]].concat()))
+        .kv(
+            "tokenizer.ggml.token_type",
+            BValue::i32s(&[vec![3; 3], vec![1; 29]].concat()),
+        )
         .kv("tokenizer.ggml.merges", BValue::strs(&["t o", "to k"]))
         .kv("tokenizer.ggml.bos_token_id", BValue::U32(1))
         .kv("tokenizer.ggml.eos_token_id", BValue::U32(2))
@@ -66,16 +71,60 @@ pub fn tiny_llama() -> GgufBuilder {
     add(&mut b, "output_norm.weight", &[256], GgmlType::F32);
     add(&mut b, "output.weight", &[256, 32], GgmlType::Q6_K);
     for i in 0..2 {
-        let bump = if i == 1 { GgmlType::Q6_K } else { GgmlType::Q4_K };
-        add(&mut b, &format!("blk.{i}.attn_norm.weight"), &[256], GgmlType::F32);
-        add(&mut b, &format!("blk.{i}.attn_q.weight"), &[256, 256], GgmlType::Q4_K);
-        add(&mut b, &format!("blk.{i}.attn_k.weight"), &[256, 64], GgmlType::Q4_K);
+        let bump = if i == 1 {
+            GgmlType::Q6_K
+        } else {
+            GgmlType::Q4_K
+        };
+        add(
+            &mut b,
+            &format!("blk.{i}.attn_norm.weight"),
+            &[256],
+            GgmlType::F32,
+        );
+        add(
+            &mut b,
+            &format!("blk.{i}.attn_q.weight"),
+            &[256, 256],
+            GgmlType::Q4_K,
+        );
+        add(
+            &mut b,
+            &format!("blk.{i}.attn_k.weight"),
+            &[256, 64],
+            GgmlType::Q4_K,
+        );
         add(&mut b, &format!("blk.{i}.attn_v.weight"), &[256, 64], bump);
-        add(&mut b, &format!("blk.{i}.attn_output.weight"), &[256, 256], GgmlType::Q4_K);
-        add(&mut b, &format!("blk.{i}.ffn_norm.weight"), &[256], GgmlType::F32);
-        add(&mut b, &format!("blk.{i}.ffn_gate.weight"), &[256, 256], GgmlType::Q4_K);
-        add(&mut b, &format!("blk.{i}.ffn_up.weight"), &[256, 256], GgmlType::Q4_K);
-        add(&mut b, &format!("blk.{i}.ffn_down.weight"), &[256, 256], bump);
+        add(
+            &mut b,
+            &format!("blk.{i}.attn_output.weight"),
+            &[256, 256],
+            GgmlType::Q4_K,
+        );
+        add(
+            &mut b,
+            &format!("blk.{i}.ffn_norm.weight"),
+            &[256],
+            GgmlType::F32,
+        );
+        add(
+            &mut b,
+            &format!("blk.{i}.ffn_gate.weight"),
+            &[256, 256],
+            GgmlType::Q4_K,
+        );
+        add(
+            &mut b,
+            &format!("blk.{i}.ffn_up.weight"),
+            &[256, 256],
+            GgmlType::Q4_K,
+        );
+        add(
+            &mut b,
+            &format!("blk.{i}.ffn_down.weight"),
+            &[256, 256],
+            bump,
+        );
     }
     b
 }
@@ -121,11 +170,25 @@ fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("tiny-big-endian.gguf", be.build()),
         (
             "tiny-split-00001-of-00002.gguf",
-            split(0, &[("blk.0.attn_q.weight", &[64, 4]), ("blk.0.attn_k.weight", &[64, 2])]).build(),
+            split(
+                0,
+                &[
+                    ("blk.0.attn_q.weight", &[64, 4]),
+                    ("blk.0.attn_k.weight", &[64, 2]),
+                ],
+            )
+            .build(),
         ),
         (
             "tiny-split-00002-of-00002.gguf",
-            split(1, &[("blk.1.attn_q.weight", &[64, 4]), ("blk.1.attn_k.weight", &[64, 2])]).build(),
+            split(
+                1,
+                &[
+                    ("blk.1.attn_q.weight", &[64, 4]),
+                    ("blk.1.attn_k.weight", &[64, 2]),
+                ],
+            )
+            .build(),
         ),
     ]
 }
@@ -138,9 +201,13 @@ fn fixtures_are_current() {
         if update {
             std::fs::write(&path, &bytes).unwrap();
         } else {
-            let have = std::fs::read(&path)
-                .unwrap_or_else(|_| panic!("{name} missing: GGUFLENS_UPDATE_FIXTURES=1 cargo test --test fixtures"));
-            assert!(have == bytes, "{name} differs from its generator (GGUFLENS_UPDATE_FIXTURES=1 rewrites it)");
+            let have = std::fs::read(&path).unwrap_or_else(|_| {
+                panic!("{name} missing: GGUFLENS_UPDATE_FIXTURES=1 cargo test --test fixtures")
+            });
+            assert!(
+                have == bytes,
+                "{name} differs from its generator (GGUFLENS_UPDATE_FIXTURES=1 rewrites it)"
+            );
         }
     }
 }

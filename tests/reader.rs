@@ -37,7 +37,14 @@ fn every_version_and_byte_order() {
             let bytes = small(version, big).build();
             let g = Gguf::parse(&bytes).unwrap();
             assert_eq!(g.version, version);
-            assert_eq!(g.byte_order, if big { ByteOrder::Big } else { ByteOrder::Little });
+            assert_eq!(
+                g.byte_order,
+                if big {
+                    ByteOrder::Big
+                } else {
+                    ByteOrder::Little
+                }
+            );
             assert_eq!(g.get_str("general.architecture").unwrap(), "llama");
             assert_eq!(g.get_u64("llama.block_count"), Some(1));
             assert_eq!(g.tensors.len(), 3);
@@ -57,7 +64,10 @@ fn every_version_and_byte_order() {
 fn every_value_type_and_nested_arrays() {
     let nested = BValue::Array(
         ValueType::ARRAY,
-        vec![BValue::u32s(&[1, 2, 3]), BValue::Array(ValueType::STRING, vec![BValue::str("x")])],
+        vec![
+            BValue::u32s(&[1, 2, 3]),
+            BValue::Array(ValueType::STRING, vec![BValue::str("x")]),
+        ],
     );
     for big in [false, true] {
         let mut b = GgufBuilder::new()
@@ -97,7 +107,10 @@ fn every_value_type_and_nested_arrays() {
         let n = g.get_array("nested").unwrap();
         assert_eq!(n.len(), 2);
         let inner: Vec<_> = n.iter().collect();
-        assert_eq!(inner[0].as_array().unwrap().to_u64_vec(), Some(vec![1, 2, 3]));
+        assert_eq!(
+            inner[0].as_array().unwrap().to_u64_vec(),
+            Some(vec![1, 2, 3])
+        );
         let s2 = inner[1].as_array().unwrap().get(0).unwrap();
         assert_eq!(s2.as_str().unwrap().to_str(), Some("x"));
     }
@@ -112,7 +125,10 @@ fn unknown_type_keeps_the_rest_readable() {
     let t = g.tensor("blk.0.attn_norm.weight").unwrap();
     assert_eq!(t.ggml_type.name(), "unknown(77)");
     assert_eq!(t.n_bytes, None);
-    assert_eq!(g.tensor("blk.0.ffn_down.weight").unwrap().n_bytes, Some(576));
+    assert_eq!(
+        g.tensor("blk.0.ffn_down.weight").unwrap().n_bytes,
+        Some(576)
+    );
     assert!(g.findings.iter().any(|f| f.code == "unknown-type"));
 }
 
@@ -174,11 +190,20 @@ fn cut_tensor_data_is_a_finding() {
     let cut = ffn.file_offset.unwrap() as usize + 100;
     let g = Gguf::parse(&bytes[..cut]).unwrap();
     assert!(g.is_truncated());
-    let f = g.findings.iter().find(|f| f.code == "truncated-data").unwrap();
+    let f = g
+        .findings
+        .iter()
+        .find(|f| f.code == "truncated-data")
+        .unwrap();
     assert!(f.message.contains("blk.0.ffn_down.weight"), "{}", f.message);
     assert_eq!(g.accounting.missing_bytes, 576 - 100);
-    assert_eq!(g.tensor_data(g.tensor("blk.0.ffn_down.weight").unwrap()), None);
-    assert!(g.tensor_data(g.tensor("token_embd.weight").unwrap()).is_some());
+    assert_eq!(
+        g.tensor_data(g.tensor("blk.0.ffn_down.weight").unwrap()),
+        None
+    );
+    assert!(g
+        .tensor_data(g.tensor("token_embd.weight").unwrap())
+        .is_some());
     reconcile(&g);
 
     // Cut right after the header: everything still inspects.
@@ -200,7 +225,11 @@ fn trailing_bytes_are_a_finding() {
 
 #[test]
 fn huge_declared_counts_are_refused_before_allocating() {
-    for (kv, t) in [(Some(1u64 << 63), None), (None, Some(1u64 << 63)), (Some(u64::MAX), None)] {
+    for (kv, t) in [
+        (Some(1u64 << 63), None),
+        (None, Some(1u64 << 63)),
+        (Some(u64::MAX), None),
+    ] {
         let mut b = small(3, false);
         b.kv_count_override = kv;
         b.tensor_count_override = t;
@@ -213,7 +242,16 @@ fn huge_declared_counts_are_refused_before_allocating() {
     let pos = 24 + 8 + 1 + 4 + 4;
     bytes[pos..pos + 8].copy_from_slice(&(1u64 << 62).to_le_bytes());
     let e = Gguf::parse(&bytes).unwrap_err();
-    assert!(matches!(e.kind, ErrorKind::CountTooLarge { what: "array length", .. }), "{e}");
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::CountTooLarge {
+                what: "array length",
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -240,7 +278,10 @@ fn bad_magic_and_version() {
     b.version = 4;
     let e = Gguf::parse(&b.build()).unwrap_err();
     assert!(matches!(e.kind, ErrorKind::UnsupportedVersion(4)), "{e}");
-    assert!(matches!(Gguf::parse(b"").unwrap_err().kind, ErrorKind::Empty));
+    assert!(matches!(
+        Gguf::parse(b"").unwrap_err().kind,
+        ErrorKind::Empty
+    ));
 }
 
 fn shard(no: u16, count: u16, total: i32, names: &[&str]) -> Vec<u8> {
@@ -280,11 +321,17 @@ fn split_sets_read_as_one_model() {
 
     // A shard from another set.
     std::fs::write(d.join("m-00003-of-00003.gguf"), shard(2, 3, 9, &["e"])).unwrap();
-    let e = ModelFiles::open(d.join("m-00001-of-00003.gguf")).unwrap().parse().unwrap_err();
+    let e = ModelFiles::open(d.join("m-00001-of-00003.gguf"))
+        .unwrap()
+        .parse()
+        .unwrap_err();
     assert!(e.to_string().contains("split.tensors.count"), "{e}");
 
     // Wrong split.no.
     std::fs::write(d.join("m-00003-of-00003.gguf"), shard(1, 3, 5, &["e"])).unwrap();
-    let e = ModelFiles::open(d.join("m-00001-of-00003.gguf")).unwrap().parse().unwrap_err();
+    let e = ModelFiles::open(d.join("m-00001-of-00003.gguf"))
+        .unwrap()
+        .parse()
+        .unwrap_err();
     assert!(e.to_string().contains("split.no"), "{e}");
 }

@@ -371,7 +371,7 @@ impl ArchParams {
             .per_layer("feed_forward_length", n)?
             .unwrap_or_else(|| vec![0; n]);
         let h0 = n_head[0];
-        let default_head = if h0 == 0 { 0 } else { n_embd / h0 };
+        let default_head = n_embd.checked_div(h0).unwrap_or(0);
         let head_k = m.u64_or("attention.key_length", default_head)?;
         let head_v = m.u64_or("attention.value_length", default_head)?;
         let head_k_swa = m.u64_or("attention.key_length_swa", head_k)?;

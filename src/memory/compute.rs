@@ -66,7 +66,7 @@ pub(crate) fn split(
         return;
     }
     let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
-    let cpu_layers = pl.layer_device.iter().any(|d| *d == Device::Cpu);
+    let cpu_layers = pl.layer_device.contains(&Device::Cpu);
     let cpu_output = pl.output_device == Device::Cpu;
     for (g, dev) in devices.iter_mut().enumerate().skip(1) {
         let here = Device::Gpu(g - 1);

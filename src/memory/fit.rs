@@ -50,17 +50,20 @@ pub enum FitOutcome {
     ReducedContext,
     /// Fewer layers are offloaded (at the smallest context `--fit` allows, or the requested one).
     PartialOffload,
-    /// Even with nothing offloaded the budgets are too small.
+    /// Not even the output layer fits next to the margin: run on the CPU (`-ngl 0`).
+    CpuOnly,
+    /// The settings the user fixed (`-c`, `-ngl`) do not fit.
     DoesNotFit,
 }
 
 impl FitOutcome {
-    /// `fits`, `reduced-context`, `partial-offload`, `does-not-fit`.
+    /// `fits`, `reduced-context`, `partial-offload`, `cpu-only`, `does-not-fit`.
     pub fn name(self) -> &'static str {
         match self {
             FitOutcome::Fits => "fits",
             FitOutcome::ReducedContext => "reduced-context",
             FitOutcome::PartialOffload => "partial-offload",
+            FitOutcome::CpuOnly => "cpu-only",
             FitOutcome::DoesNotFit => "does-not-fit",
         }
     }
@@ -203,8 +206,7 @@ pub fn fit(
             let e = run(c, ngl)?;
             if fits(&e, budgets, margin) {
                 let outcome = if ngl == 0 {
-                    // Nothing on the GPUs at all still "fits" only trivially.
-                    FitOutcome::DoesNotFit
+                    FitOutcome::CpuOnly
                 } else {
                     FitOutcome::PartialOffload
                 };

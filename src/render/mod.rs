@@ -2,6 +2,7 @@
 //! Renderers take finished report values and write them; they compute nothing about the model.
 
 pub mod inspect;
+pub mod mem;
 pub mod table;
 
 use std::borrow::Cow;

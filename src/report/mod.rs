@@ -5,6 +5,7 @@
 //! fields may be added within a version, never renamed or removed.
 
 pub mod inspect;
+pub mod mem;
 
 use crate::format::{Finding, Value, ValueType};
 use serde::Serialize;

@@ -8,7 +8,8 @@ use std::process::{Command, Output};
 pub fn models_dir() -> PathBuf {
     match std::env::var_os("GGUFLENS_MODELS") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/gguflens/models"),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/gguflens/models"),
     }
 }
 
@@ -16,7 +17,11 @@ pub fn models_dir() -> PathBuf {
 /// without the models fails loudly instead of passing without them.
 pub fn real_model(name: &str) -> PathBuf {
     let p = models_dir().join(name);
-    assert!(p.is_file(), "real model {} missing: run scripts/fetch-models.sh", p.display());
+    assert!(
+        p.is_file(),
+        "real model {} missing: run scripts/fetch-models.sh",
+        p.display()
+    );
     p
 }
 
@@ -32,7 +37,9 @@ pub fn smollm2() -> PathBuf {
 
 /// A committed fixture.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// Runs `gguflens ARGS` with color off.

@@ -51,6 +51,8 @@ impl ColorChoice {
 pub enum Command {
     /// Header, metadata, tensor directory, parameters and exact bytes of a GGUF file.
     Inspect(crate::inspect::Args),
+    /// Predict llama.cpp's memory per device (weights, KV cache, compute), --fit a GPU budget.
+    Mem(crate::mem::Args),
 }
 
 /// Errors that end the command (per-file read errors are handled by each command).
@@ -100,6 +102,7 @@ pub fn dispatch(cli: Cli) -> Result<Status, CliError> {
     let style = cli.color.style();
     match cli.command {
         Command::Inspect(a) => crate::inspect::run(a, style),
+        Command::Mem(a) => crate::mem::run(a, style),
     }
 }
 
