@@ -587,13 +587,23 @@ fn bad_settings_are_errors_not_panics() {
     .is_err());
     // q4_0 needs rows divisible by 32; qwen2-bias has 20-wide K rows.
     with_synthetic(synthetic::qwen2_bias(), |m| {
+        // With flash attention llama.cpp checks the head size (20) first …
         let p = MemoryParams {
             type_k: CacheType::Q4_0,
             ..cpu(512)
         };
         assert!(matches!(
             memory::estimate(m, &p),
-            Err(MemoryError::BlockSize { .. })
+            Err(MemoryError::HeadSize { head: 20, .. })
+        ));
+        // … without it the 20-wide row cannot hold 32-element blocks (ggml would abort).
+        let p = MemoryParams {
+            flash_attn: FlashAttn::Off,
+            ..p
+        };
+        assert!(matches!(
+            memory::estimate(m, &p),
+            Err(MemoryError::BlockSize { width: 20, .. })
         ));
     });
     // A file without the keys llama.cpp requires.

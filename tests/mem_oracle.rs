@@ -20,7 +20,7 @@ fn real_path(file: &str) -> PathBuf {
 }
 
 /// Compares one row; returns a description of every mismatch.
-fn check(model: &gguflens::Model, r: &Row) -> Vec<String> {
+fn check(model: &gguflens::Model, r: &Row, compute_tolerance: f64) -> Vec<String> {
     let p = r.params();
     let mut bad = Vec::new();
     let e = match memory::estimate(model, &p) {
@@ -58,7 +58,7 @@ fn check(model: &gguflens::Model, r: &Row) -> Vec<String> {
     }
     if let Some(c) = r.compute_bytes() {
         let err = (cpu.compute.bytes as f64 - c as f64) / c as f64;
-        if err.abs() > 0.05 {
+        if err.abs() > compute_tolerance {
             bad.push(format!(
                 "compute: predicted {}, llama.cpp {c} ({:+.2} %)",
                 cpu.compute.bytes,
@@ -70,7 +70,11 @@ fn check(model: &gguflens::Model, r: &Row) -> Vec<String> {
     bad
 }
 
-fn run_grid(rows: Vec<Row>, path_of: impl Fn(&str) -> PathBuf) -> (usize, usize) {
+fn run_grid(
+    rows: Vec<Row>,
+    path_of: impl Fn(&str) -> PathBuf,
+    compute_tolerance: f64,
+) -> (usize, usize) {
     let mut cache: Vec<(String, ModelFiles)> = Vec::new();
     let mut failures = Vec::new();
     let (mut ok, mut refused) = (0, 0);
@@ -85,7 +89,7 @@ fn run_grid(rows: Vec<Row>, path_of: impl Fn(&str) -> PathBuf) -> (usize, usize)
         let model = files.parse().unwrap();
         if r.ok() {
             ok += 1;
-            let bad = check(&model, r);
+            let bad = check(&model, r, compute_tolerance);
             if !bad.is_empty() {
                 failures.push(format!(
                     "{} c={} ub={} np={} ctk={} ctv={} fa={}: {}",
@@ -102,9 +106,12 @@ fn run_grid(rows: Vec<Row>, path_of: impl Fn(&str) -> PathBuf) -> (usize, usize)
         } else {
             refused += 1;
             // llama.cpp refused the settings: gguflens must refuse them too.
+            let why = r.get("error");
             match memory::estimate(&model, &r.params()) {
                 Err(MemoryError::QuantizedVNeedsFlashAttn(_))
-                | Err(MemoryError::MlaCacheTypes(..)) => {}
+                    if why.contains("quantized V cache requires") => {}
+                Err(MemoryError::MlaCacheTypes(..)) if why.contains("different K") => {}
+                Err(MemoryError::HeadSize { .. }) if why.contains("does not divide") => {}
                 other => failures.push(format!(
                     "{}: llama.cpp refused ({}), gguflens gave {other:?}",
                     r.file(),
@@ -124,6 +131,27 @@ fn run_grid(rows: Vec<Row>, path_of: impl Fn(&str) -> PathBuf) -> (usize, usize)
 
 #[test]
 fn real_models_match_llama_cpp() {
-    let (ok, refused) = run_grid(oracle::real_rows(), real_path);
+    // The compute-buffer formula was fitted on these: within 5 %.
+    let (ok, refused) = run_grid(oracle::real_rows(), real_path, 0.05);
     assert_eq!((ok, refused), (132, 14));
+}
+
+#[test]
+fn synthetic_architectures_match_llama_cpp() {
+    let rows = oracle::synthetic_rows();
+    let archs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.get("arch")).collect();
+    for a in ["llama", "deci", "qwen2", "deepseek2", "mamba", "gemma2"] {
+        assert!(archs.contains(a), "no recorded rows for {a}");
+    }
+    // The models are regenerated from gguflens::synthetic; a changed generator needs re-recording
+    // (scripts/oracle/record_grid.py).
+    let dir = common::temp_dir("mem-oracle-synthetic");
+    gguflens::synthetic::write_all(&dir).unwrap();
+    let n = rows.len();
+    // Everything exact must match to the byte. The compute buffer of these tiny models (vocab 512,
+    // hidden 64-128) is dominated by terms the formula only approximates (per-layer FFN widths,
+    // SSM scans, MLA): docs/ACCURACY.md lists every row's error; the bound here is 40 %.
+    let (ok, refused) = run_grid(rows, |f| dir.join(f), 0.40);
+    assert_eq!(ok + refused, n);
+    assert!(ok >= 60 && refused >= 5, "{ok} ok, {refused} refused");
 }

@@ -49,7 +49,7 @@ def install():
 def build_shim():
     os.makedirs(CACHE, exist_ok=True)
     subprocess.check_call(["gcc", "-O2", "-shared", "-fPIC", "-o", SHIM,
-                           os.path.join(HERE, "alloc_trace.c"), "-ldl"])
+                           os.path.join(HERE, "alloc_trace.c")])
 
 
 def parse_args(argv):
@@ -123,9 +123,10 @@ def child(a):
 
     mp = L.llama_model_default_params()
     mp.n_gpu_layers = 0
-    mp.use_mmap = not a.no_mmap
+    mp.load_mode = 0 if a.no_mmap else 1  # LLAMA_LOAD_MODE_NONE / _MMAP
     model = L.llama_model_load_from_file(a.model.encode(), mp)
     out = {"model": os.path.basename(a.model), "settings": vars(a).copy(), "status": "ok"}
+    out["settings"]["model"] = os.path.basename(a.model)
     out["settings"].pop("child", None)
     out["settings"].pop("install", None)
     if not model:
@@ -171,7 +172,8 @@ def child(a):
         m = RE_CELLS.search(line)
         if m:
             info.setdefault("kv_caches", []).append(
-                {"cells": int(m.group(1)), "layers": int(m.group(2)), "seqs": int(m.group(4))})
+                {"cells": int(m.group(1)), "layers": int(m.group(2)), "n_seq_max": int(m.group(3)),
+                 "streams": int(m.group(4))})
         m = RE_RS.search(line)
         if m:
             info["rs_cells"], info["rs_layers"] = int(m.group(1)), int(m.group(2))
@@ -185,8 +187,8 @@ def child(a):
         m = RE_FREE.search(line)
         if m:
             info["compute_mib_at_free"] = float(m.group(2))
-        if "error" in line.lower() and "llama_init_from_model" in line:
-            out["error"] = line.strip()
+        if out["status"] != "ok" and line.startswith("llama_init_from_model:"):
+            out["error"] = line.strip()  # the last one says why the context was refused
     out["context"] = info
     print(json.dumps(out))
 

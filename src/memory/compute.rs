@@ -33,13 +33,21 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (
     let head = 4 * n_out * ap.n_vocab + 4 * t * (3 * e + 1);
     // MoE layers: router logits plus the selected experts' gate/up/down activations.
     let moe = if ap.n_expert > 0 {
-        ap.n_expert_used * ap.n_ff_exp * 3 + ap.n_expert
+        // Each selected expert's gate/up/down activations (Mixtral-style files give the
+        // expert width as feed_forward_length) plus its gathered input; router logits.
+        let f_exp = if ap.n_ff_exp > 0 { ap.n_ff_exp } else { f };
+        ap.n_expert_used * (3 * f_exp + e) + 2 * ap.n_expert
     } else {
         0
     };
-    // Recurrent layers: scan intermediates, about two d_inner-wide rows per token.
+    // Recurrent layers: the SSM input projection (2·d_inner), the conv, dt, scan and gate
+    // outputs (d_inner each); RWKV-style layers without d_inner: about two n_embd rows.
     let ssm = if ap.recr_layer.iter().any(|&r| r) {
-        2 * ap.ssm_d_inner.max(e)
+        if ap.ssm_d_inner > 0 {
+            6 * ap.ssm_d_inner
+        } else {
+            2 * e
+        }
     } else {
         0
     };

@@ -64,6 +64,15 @@ pub enum MemoryError {
         /// The row width (elements).
         width: u64,
     },
+    /// With flash attention, a quantized cache type's block must divide every head size.
+    HeadSize {
+        /// `K` or `V`.
+        which: &'static str,
+        /// The cache type.
+        cache_type: CacheType,
+        /// The head size (elements).
+        head: u64,
+    },
     /// MLA models need the same K and V cache types (llama.cpp refuses different ones).
     MlaCacheTypes(CacheType, CacheType),
     /// A setting out of range.
@@ -92,6 +101,14 @@ impl fmt::Display for MemoryError {
             } => write!(
                 f,
                 "{which} cache type {cache_type} needs rows divisible by 32 elements; this model has {width}"
+            ),
+            MemoryError::HeadSize {
+                which,
+                cache_type,
+                head,
+            } => write!(
+                f,
+                "{which} cache type {cache_type} with block size 32 does not divide the head size {head} (llama.cpp requires it with flash attention)"
             ),
             MemoryError::MlaCacheTypes(k, v) => write!(
                 f,
@@ -484,6 +501,29 @@ pub(crate) fn estimate_with(
     let ctx = context_sizes(ap, p)?;
     if p.type_v.is_quantized() && !ctx.flash_attn && ap.memory != MemoryKind::None {
         return Err(MemoryError::QuantizedVNeedsFlashAttn(p.type_v));
+    }
+    // llama.cpp (llama_init_from_model): with flash attention not disabled, a quantized cache
+    // type's block must divide each main layer's head size.
+    if p.flash_attn != FlashAttn::Off && ap.memory != MemoryKind::None {
+        for (which, t, full, swa) in [
+            ("K", p.type_k, ap.head_k, ap.head_k_swa),
+            ("V", p.type_v, ap.head_v, ap.head_v_swa),
+        ] {
+            let blck = t.ggml_type().block_size().unwrap_or(1) as u64;
+            if !t.is_quantized() {
+                continue;
+            }
+            for il in 0..ap.n_layer_main() {
+                let head = if ap.is_swa[il] { swa } else { full };
+                if head % blck != 0 {
+                    return Err(MemoryError::HeadSize {
+                        which,
+                        cache_type: t,
+                        head,
+                    });
+                }
+            }
+        }
     }
     let n_gpus = placement.n_gpus;
     let mut devices: Vec<DeviceEstimate> = std::iter::once(Device::Cpu)
