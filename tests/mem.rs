@@ -638,3 +638,40 @@ fn encoder_only_models_have_no_kv() {
         assert_eq!(e.arch.memory, memory::MemoryKind::None);
     });
 }
+
+#[test]
+fn hostile_metadata_saturates_instead_of_panicking() {
+    use gguflens::builder::BValue;
+    let mut b = synthetic::llama_gqa();
+    for (k, v) in b.kvs.iter_mut() {
+        match k.as_slice() {
+            b"llama.attention.head_count_kv" | b"llama.embedding_length" => {
+                *v = BValue::U32(u32::MAX)
+            }
+            b"llama.context_length" => *v = BValue::U32(u32::MAX - 1000),
+            _ => {}
+        }
+    }
+    with_synthetic(b, |m| {
+        // Whatever comes out, it is an error or a saturated figure, never a panic.
+        for p in [
+            cpu(0),
+            cpu(u32::MAX),
+            MemoryParams::default(),
+            MemoryParams {
+                n_seq: 256,
+                ..cpu(1 << 30)
+            },
+        ] {
+            let _ = memory::estimate(m, &p).map(|e| e.gpu_total().max(e.cpu_total()));
+        }
+        let _ = memory::sweep(m, &MemoryParams::default());
+        let _ = memory::fit(m, &[u64::MAX], &MemoryParams::default(), 1 << 30);
+    });
+    let mut b = synthetic::llama_gqa();
+    b.push_kv("llama.attention.key_length", BValue::U64(u64::MAX));
+    with_synthetic(b, |m| {
+        let r = memory::estimate(m, &cpu(512));
+        assert!(matches!(r, Err(MemoryError::BadValue { .. })), "{r:?}");
+    });
+}

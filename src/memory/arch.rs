@@ -247,10 +247,17 @@ impl Meta<'_, '_> {
     fn u64_opt(&self, k: &str) -> Result<Option<u64>, MemoryError> {
         match self.value(k) {
             None => Ok(None),
-            Some(v) => v.as_u64().map(Some).ok_or_else(|| MemoryError::BadValue {
-                key: self.key(k),
-                expected: "a non-negative integer",
-            }),
+            Some(v) => match v.as_u64() {
+                Some(x) if x <= MAX_VALUE => Ok(Some(x)),
+                Some(_) => Err(MemoryError::BadValue {
+                    key: self.key(k),
+                    expected: "a value below 2^32",
+                }),
+                None => Err(MemoryError::BadValue {
+                    key: self.key(k),
+                    expected: "a non-negative integer",
+                }),
+            },
         }
     }
     fn u64_or(&self, k: &str, d: u64) -> Result<u64, MemoryError> {
@@ -282,20 +289,24 @@ impl Meta<'_, '_> {
                 }
                 let mut out = Vec::with_capacity(n);
                 for x in a.iter() {
-                    out.push(x.as_u64().ok_or_else(|| MemoryError::BadValue {
-                        key: self.key(k),
-                        expected: "non-negative integers",
+                    out.push(x.as_u64().filter(|&x| x <= MAX_VALUE).ok_or_else(|| {
+                        MemoryError::BadValue {
+                            key: self.key(k),
+                            expected: "non-negative integers below 2^32",
+                        }
                     })?);
                 }
                 Ok(Some(out))
             }
             _ => Ok(Some(vec![
-                v.as_u64().ok_or_else(|| {
-                    MemoryError::BadValue {
-                        key: self.key(k),
-                        expected: "a non-negative integer",
-                    }
-                })?;
+                v.as_u64()
+                    .filter(|&x| x <= MAX_VALUE)
+                    .ok_or_else(|| {
+                        MemoryError::BadValue {
+                            key: self.key(k),
+                            expected: "a non-negative integer below 2^32",
+                        }
+                    })?;
                 n
             ])),
         }
@@ -326,6 +337,10 @@ impl Meta<'_, '_> {
         Ok(Some(out))
     }
 }
+
+/// The largest hyperparameter accepted (llama.cpp reads them as `uint32_t`); with it every
+/// product below stays far from overflowing 64 bits once combined with saturating arithmetic.
+pub const MAX_VALUE: u64 = u32::MAX as u64;
 
 /// The largest block count accepted (llama.cpp's `LLAMA_MAX_LAYERS` is 512).
 pub const MAX_LAYERS: u64 = 512;
@@ -526,24 +541,28 @@ impl ArchParams {
         let l_cache = m.u64_or("shortconv.l_cache", 0)?;
         let kda = m.u64_or("kda.head_dim", 0)?;
         let head_la = if a == "minimax-01" { head_k } else { 0 };
-        let conv = d_conv.saturating_sub(1) * (d_inner + 2 * n_group * d_state);
+        let conv = d_conv.saturating_sub(1).saturating_mul(
+            d_inner.saturating_add(n_group.saturating_mul(d_state).saturating_mul(2)),
+        );
         let n_embd_r = if wkv != 0 {
-            m.u64_or("token_shift_count", 2)? * n_embd
+            m.u64_or("token_shift_count", 2)?.saturating_mul(n_embd)
         } else if l_cache != 0 {
-            n_embd * (l_cache - 1)
+            n_embd.saturating_mul(l_cache - 1)
         } else if kda != 0 {
-            3 * (if d_conv > 0 { d_conv - 1 } else { 3 }) * h0 * kda
+            (3 * if d_conv > 0 { d_conv - 1 } else { 3 })
+                .saturating_mul(h0)
+                .saturating_mul(kda)
         } else {
             conv
         };
         let n_embd_s = if wkv != 0 {
-            n_embd * wkv
+            n_embd.saturating_mul(wkv)
         } else if kda != 0 {
-            kda * kda * h0
+            kda.saturating_mul(kda).saturating_mul(h0)
         } else if head_la != 0 {
-            head_la * head_la * h0
+            head_la.saturating_mul(head_la).saturating_mul(h0)
         } else {
-            d_state * d_inner
+            d_state.saturating_mul(d_inner)
         };
 
         let n_vocab = model
@@ -601,7 +620,7 @@ impl ArchParams {
         } else {
             self.head_k
         };
-        h * self.n_head_kv[il]
+        h.saturating_mul(self.n_head_kv[il])
     }
 
     /// V width of layer `il` (`n_embd_v_gqa`).
@@ -611,7 +630,7 @@ impl ArchParams {
         } else {
             self.head_v
         };
-        h * self.n_head_kv[il]
+        h.saturating_mul(self.n_head_kv[il])
     }
 
     /// The widest V over all layers (`n_embd_v_gqa_max`): the transposed V cache's row width

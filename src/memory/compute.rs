@@ -10,6 +10,7 @@
 //!
 //! The buffer is the larger of the two. Fitted to llama.cpp's CPU allocations (docs/ACCURACY.md).
 
+use super::mul;
 use super::weights::Placement;
 use super::{ArchParams, ContextSizes, Device, DeviceEstimate, Figure, MemoryParams};
 
@@ -30,13 +31,13 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (
     };
     let kv_max = kv_b.max(kv_s);
 
-    let head = 4 * n_out * ap.n_vocab + 4 * t * (3 * e + 1);
+    let head = mul(&[4, n_out, ap.n_vocab]).saturating_add(mul(&[4, t, 3 * e + 1]));
     // MoE layers: router logits plus the selected experts' gate/up/down activations.
     let moe = if ap.n_expert > 0 {
         // Each selected expert's gate/up/down activations (Mixtral-style files give the
         // expert width as feed_forward_length) plus its gathered input; router logits.
         let f_exp = if ap.n_ff_exp > 0 { ap.n_ff_exp } else { f };
-        ap.n_expert_used * (3 * f_exp + e) + 2 * ap.n_expert
+        mul(&[ap.n_expert_used, 3 * f_exp + e]).saturating_add(2 * ap.n_expert)
     } else {
         0
     };
@@ -52,9 +53,13 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (
         0
     };
     let layer = if ctx.flash_attn {
-        2 * t * (kv_b + kv_s) + 4 * t * ((4 * f).max(moe) + e + ek + ssm)
+        let act = (4 * f).max(moe).saturating_add(e.saturating_add(ek).saturating_add(ssm));
+        mul(&[2, t, kv_b + kv_s]).saturating_add(mul(&[4, t, act]))
     } else {
-        4 * t * (kv_b + kv_s) + 4 * t * h * kv_max + 4 * t * ((2 * f).max(moe) + e + ek + ssm)
+        let act = (2 * f).max(moe).saturating_add(e.saturating_add(ek).saturating_add(ssm));
+        mul(&[4, t, kv_b + kv_s])
+            .saturating_add(mul(&[4, t, h, kv_max]))
+            .saturating_add(mul(&[4, t, act]))
     };
     (head, layer)
 }
@@ -93,14 +98,14 @@ pub(crate) fn split(
         };
         let b = h.max(l);
         if b > 0 || staging > 0 {
-            dev.compute = Figure::estimate(b + staging);
+            dev.compute = Figure::estimate(b.saturating_add(staging));
         }
     }
     let cpu = if cpu_layers || cpu_output {
         (if cpu_layers { layer } else { 0 }).max(if cpu_output { head } else { 0 })
     } else {
         // Graph inputs computed on the host: the token embeddings' rows, positions, masks.
-        4 * t * ap.n_embd
+        mul(&[4, t, ap.n_embd])
     };
     devices[0].compute = Figure::estimate(cpu);
 }

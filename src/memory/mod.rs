@@ -186,7 +186,10 @@ pub struct KvBytes {
 impl KvBytes {
     /// Everything.
     pub fn total(&self) -> u64 {
-        self.k + self.v + self.swa_k + self.swa_v
+        self.k
+            .saturating_add(self.v)
+            .saturating_add(self.swa_k)
+            .saturating_add(self.swa_v)
     }
 }
 
@@ -258,7 +261,7 @@ impl DeviceEstimate {
 
     /// Everything except mmap'd weight pages: what must be committed memory.
     pub fn committed(&self) -> u64 {
-        self.total().bytes - self.weights_mapped
+        self.total().bytes.saturating_sub(self.weights_mapped)
     }
 }
 
@@ -346,7 +349,10 @@ impl Estimate {
 
     /// Total bytes over all GPUs (weights, KV, state, compute, overhead).
     pub fn gpu_total(&self) -> u64 {
-        self.gpus().iter().map(|d| d.total().bytes).sum()
+        self.gpus()
+            .iter()
+            .map(|d| d.total().bytes)
+            .fold(0, u64::saturating_add)
     }
 
     /// Total bytes in host memory (mmap'd weights included).
@@ -356,22 +362,34 @@ impl Estimate {
 
     /// KV cache bytes over all devices.
     pub fn kv_total(&self) -> u64 {
-        self.devices.iter().map(|d| d.kv.total()).sum()
+        self.devices
+            .iter()
+            .map(|d| d.kv.total())
+            .fold(0, u64::saturating_add)
     }
 
     /// Recurrent-state bytes over all devices.
     pub fn recurrent_total(&self) -> u64 {
-        self.devices.iter().map(|d| d.recurrent.bytes).sum()
+        self.devices
+            .iter()
+            .map(|d| d.recurrent.bytes)
+            .fold(0, u64::saturating_add)
     }
 
     /// Compute-buffer bytes over all devices.
     pub fn compute_total(&self) -> u64 {
-        self.devices.iter().map(|d| d.compute.bytes).sum()
+        self.devices
+            .iter()
+            .map(|d| d.compute.bytes)
+            .fold(0, u64::saturating_add)
     }
 
     /// Weight bytes over all devices (duplicated tied embeddings counted twice).
     pub fn weights_total(&self) -> u64 {
-        self.devices.iter().map(|d| d.weights.bytes).sum()
+        self.devices
+            .iter()
+            .map(|d| d.weights.bytes)
+            .fold(0, u64::saturating_add)
     }
 
     /// KV bytes per token of context for this model and cache types, with the sliding window
@@ -393,7 +411,13 @@ impl Estimate {
 }
 
 fn pad(x: u64, n: u64) -> u64 {
-    x.div_ceil(n) * n
+    x.div_ceil(n).saturating_mul(n)
+}
+
+/// A product in 128 bits, saturated to `u64::MAX` (hostile metadata cannot wrap a figure).
+pub(crate) fn mul(xs: &[u64]) -> u64 {
+    let p = xs.iter().fold(1u128, |a, &x| a.saturating_mul(x as u128));
+    u64::try_from(p).unwrap_or(u64::MAX)
 }
 
 /// llama.cpp's context sizing (`llama_context::llama_context`).
@@ -597,7 +621,7 @@ pub(crate) fn estimate_with(
             })?;
             let align = weights::alignment(dev);
             lc.k_width = ek;
-            lc.k_bytes = pad(k_row * cells * n_stream, align);
+            lc.k_bytes = pad(mul(&[k_row, cells, n_stream]), align);
             if ap.mla.is_none() {
                 let v_row = tv.row_size(ev).ok_or(MemoryError::BlockSize {
                     which: "V",
@@ -605,25 +629,25 @@ pub(crate) fn estimate_with(
                     width: ev,
                 })?;
                 lc.v_width = ev;
-                lc.v_bytes = pad(v_row * cells * n_stream, align);
+                lc.v_bytes = pad(mul(&[v_row, cells, n_stream]), align);
             }
             let kv = &mut devices[di(dev)].kv;
             if lc.swa && ap.has_swa() {
-                kv.swa_k += lc.k_bytes;
-                kv.swa_v += lc.v_bytes;
+                kv.swa_k = kv.swa_k.saturating_add(lc.k_bytes);
+                kv.swa_v = kv.swa_v.saturating_add(lc.v_bytes);
             } else {
-                kv.k += lc.k_bytes;
-                kv.v += lc.v_bytes;
+                kv.k = kv.k.saturating_add(lc.k_bytes);
+                kv.v = kv.v.saturating_add(lc.v_bytes);
             }
         }
         if ap.recr_layer[il] {
             any = true;
             // Two f32 tensors per layer, each padded to the buffer alignment.
             let align = weights::alignment(dev);
-            lc.recurrent_bytes =
-                pad(4 * ap.n_embd_r * rows, align) + pad(4 * ap.n_embd_s * rows, align);
+            lc.recurrent_bytes = pad(mul(&[4, ap.n_embd_r, rows]), align)
+                .saturating_add(pad(mul(&[4, ap.n_embd_s, rows]), align));
             let r = &mut devices[di(dev)].recurrent;
-            r.bytes += lc.recurrent_bytes;
+            r.bytes = r.bytes.saturating_add(lc.recurrent_bytes);
         }
         if any {
             layers.push(lc);
@@ -631,8 +655,10 @@ pub(crate) fn estimate_with(
     }
 
     // Output buffer: in the host buffer of the output device, i.e. always host memory.
-    let out_floats = ap.n_vocab + if ap.arch == "t5" { ap.n_embd_out } else { 0 };
-    devices[0].output = Figure::exact(4 * out_floats * ctx.n_seq as u64);
+    let out_floats = ap
+        .n_vocab
+        .saturating_add(if ap.arch == "t5" { ap.n_embd_out } else { 0 });
+    devices[0].output = Figure::exact(mul(&[4, out_floats, ctx.n_seq as u64]));
 
     // Compute buffers.
     let terms = compute::terms(ap, &ctx, p);

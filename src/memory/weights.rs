@@ -14,7 +14,7 @@ pub(crate) fn alignment(d: Device) -> u64 {
 }
 
 fn pad(x: u64, n: u64) -> u64 {
-    x.div_ceil(n) * n
+    x.div_ceil(n).saturating_mul(n)
 }
 
 /// The offload unit a tensor belongs to.
@@ -84,7 +84,7 @@ fn cuda_bytes(t: GgmlType, dims: &[u64], nbytes: u64) -> u64 {
     } else {
         0
     };
-    pad(nbytes + extra, 128)
+    pad(nbytes.saturating_add(extra), 128)
 }
 
 impl Tensors {
@@ -231,13 +231,13 @@ pub(crate) fn place_tensors(
             Device::Gpu(_) => s.gpu_bytes,
         };
         let w = &mut devices[idx(d)];
-        w.bytes += bytes;
+        w.bytes = w.bytes.saturating_add(bytes);
         if s.expert {
-            w.experts += bytes;
+            w.experts = w.experts.saturating_add(bytes);
         }
         if d == Device::Cpu {
             if p.mmap {
-                w.mapped += bytes;
+                w.mapped = w.mapped.saturating_add(bytes);
             }
             if s.matmul && s.unit != Unit::Input {
                 max_cpu_matmul = max_cpu_matmul.max(bytes);
@@ -245,7 +245,8 @@ pub(crate) fn place_tensors(
         }
     }
     if let (Some(tied), Device::Gpu(_)) = (&t.tied, output_device) {
-        devices[idx(output_device)].bytes += tied.gpu_bytes;
+        let d = &mut devices[idx(output_device)];
+        d.bytes = d.bytes.saturating_add(tied.gpu_bytes);
     }
     for &d in &layer_device {
         devices[idx(d)].layers += 1;
