@@ -20,12 +20,14 @@ pub mod file;
 pub mod format;
 pub mod ggml_type;
 pub mod layers;
+pub mod memory;
 pub mod model;
 pub mod quant_rules;
 pub mod render;
 pub mod report;
 pub mod scan;
 pub mod synth;
+pub mod synthetic;
 pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};

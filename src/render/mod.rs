@@ -5,6 +5,7 @@ pub mod diff;
 pub mod inspect;
 pub mod layers;
 pub mod layers_svg;
+pub mod mem;
 pub mod scan;
 pub mod table;
 pub mod verify;

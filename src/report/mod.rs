@@ -7,6 +7,7 @@
 pub mod diff;
 pub mod inspect;
 pub mod layers;
+pub mod mem;
 pub mod scan;
 pub mod verify;
 

@@ -60,6 +60,8 @@ pub enum Command {
     /// Find every GGUF model under directories (Ollama, Hugging Face, LM Studio, folders) and
     /// list them: size, quantization, context, KV cache and predicted VRAM.
     Scan(crate::scan::Args),
+    /// Predict llama.cpp's memory per device (weights, KV cache, compute), --fit a GPU budget.
+    Mem(crate::mem::Args),
 }
 
 /// Errors that end the command (per-file read errors are handled by each command).
@@ -113,6 +115,7 @@ pub fn dispatch(cli: Cli) -> Result<Status, CliError> {
         Command::Diff(a) => crate::diff::run(a, style),
         Command::Verify(a) => crate::verify::run(a, style),
         Command::Scan(a) => crate::scan::run(a, style),
+        Command::Mem(a) => crate::mem::run(a, style),
     }
 }
 

@@ -5,6 +5,7 @@ mod cli;
 mod diff;
 mod inspect;
 mod layers;
+mod mem;
 mod scan;
 mod verify;
 
@@ -48,7 +49,8 @@ impl Status {
 }
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    // llama.cpp's single-dash multi-letter flags (-ngl, -ctk …) are rewritten for `mem`.
+    let args = cli::Cli::parse_from(mem::rewrite_llama_flags(std::env::args_os().collect()));
     let result = cli::dispatch(args);
     match result {
         Ok(s) => ExitCode::from(s.code()),

@@ -1,0 +1,115 @@
+//! The compute-buffer estimate.
+//!
+//! llama.cpp reserves its graphs with every cache full (`sched_reserve`) and ggml-gallocr keeps
+//! the peak of live tensors, which has no closed form. Two terms bound it:
+//!
+//! * the head: logits `[n_vocab, n_outputs]` f32 plus the last activations `[n_embd, T]`,
+//!   `4·n_out·n_vocab + 4·T·(3·n_embd + 1)`;
+//! * the widest layer: attention masks (f16 with flash attention, f32 without) for each cache,
+//!   the KQ scores `[n_kv, T, n_head]` f32 without flash attention, and the FFN activations.
+//!
+//! The buffer is the larger of the two. Fitted to llama.cpp's CPU allocations (docs/ACCURACY.md).
+
+use super::mul;
+use super::weights::Placement;
+use super::{ArchParams, ContextSizes, Device, DeviceEstimate, Figure, MemoryParams};
+
+/// (head term, layer term) in bytes.
+pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (u64, u64) {
+    let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
+    let n_out = t.min(ctx.n_outputs_max as u64);
+    let e = ap.n_embd;
+    let f = ap.n_ff.iter().copied().max().unwrap_or(0);
+    let h = ap.n_head.iter().copied().max().unwrap_or(0);
+    let ek = (0..ap.n_layer).map(|il| ap.e_k(il)).max().unwrap_or(0);
+    let has_attn = ap.kv_layer.iter().any(|&k| k);
+    let kv_b = if has_attn { ctx.kv_cells as u64 } else { 0 };
+    let kv_s = if has_attn && ap.has_swa() {
+        ctx.swa_cells as u64
+    } else {
+        0
+    };
+    let kv_max = kv_b.max(kv_s);
+
+    let head = mul(&[4, n_out, ap.n_vocab]).saturating_add(mul(&[4, t, 3 * e + 1]));
+    // MoE layers: router logits plus the selected experts' gate/up/down activations.
+    let moe = if ap.n_expert > 0 {
+        // Each selected expert's gate/up/down activations (Mixtral-style files give the
+        // expert width as feed_forward_length) plus its gathered input; router logits.
+        let f_exp = if ap.n_ff_exp > 0 { ap.n_ff_exp } else { f };
+        mul(&[ap.n_expert_used, 3 * f_exp + e]).saturating_add(2 * ap.n_expert)
+    } else {
+        0
+    };
+    // Recurrent layers: the SSM input projection (2·d_inner), the conv, dt, scan and gate
+    // outputs (d_inner each); RWKV-style layers without d_inner: about two n_embd rows.
+    let ssm = if ap.recr_layer.iter().any(|&r| r) {
+        if ap.ssm_d_inner > 0 {
+            6 * ap.ssm_d_inner
+        } else {
+            2 * e
+        }
+    } else {
+        0
+    };
+    let layer = if ctx.flash_attn {
+        let act = (4 * f)
+            .max(moe)
+            .saturating_add(e.saturating_add(ek).saturating_add(ssm));
+        mul(&[2, t, kv_b + kv_s]).saturating_add(mul(&[4, t, act]))
+    } else {
+        let act = (2 * f)
+            .max(moe)
+            .saturating_add(e.saturating_add(ek).saturating_add(ssm));
+        mul(&[4, t, kv_b + kv_s])
+            .saturating_add(mul(&[4, t, h, kv_max]))
+            .saturating_add(mul(&[4, t, act]))
+    };
+    (head, layer)
+}
+
+/// Splits the compute terms over the devices.
+pub(crate) fn split(
+    devices: &mut [DeviceEstimate],
+    pl: &Placement,
+    ap: &ArchParams,
+    ctx: &ContextSizes,
+    (head, layer): (u64, u64),
+) {
+    let on_gpu =
+        pl.layer_device.iter().any(|d| *d != Device::Cpu) || pl.output_device != Device::Cpu;
+    if !on_gpu {
+        devices[0].compute = Figure::estimate(head.max(layer));
+        return;
+    }
+    let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
+    let cpu_layers = pl.layer_device.contains(&Device::Cpu);
+    let cpu_output = pl.output_device == Device::Cpu;
+    for (g, dev) in devices.iter_mut().enumerate().skip(1) {
+        let here = Device::Gpu(g - 1);
+        let h = if pl.output_device == here { head } else { 0 };
+        let l = if pl.layer_device.contains(&here) {
+            layer
+        } else {
+            0
+        };
+        // Op offload: with T >= 32 the first GPU also runs matmuls of CPU-resident weights,
+        // staging a copy of the largest one.
+        let staging = if g == 1 && (cpu_layers || cpu_output) && t >= 32 {
+            pl.max_cpu_matmul
+        } else {
+            0
+        };
+        let b = h.max(l);
+        if b > 0 || staging > 0 {
+            dev.compute = Figure::estimate(b.saturating_add(staging));
+        }
+    }
+    let cpu = if cpu_layers || cpu_output {
+        (if cpu_layers { layer } else { 0 }).max(if cpu_output { head } else { 0 })
+    } else {
+        // Graph inputs computed on the host: the token embeddings' rows, positions, masks.
+        mul(&[4, t, ap.n_embd])
+    };
+    devices[0].compute = Figure::estimate(cpu);
+}

@@ -1,0 +1,577 @@
+//! `gguflens mem --json`: schema `gguflens.mem/1` (docs/JSON.md).
+//!
+//! Every byte count is an integer; every figure says whether it is exact (llama.cpp's
+//! allocation to the byte) or an estimate.
+
+use crate::memory::fit::FitResult;
+use crate::memory::{DeviceEstimate, Estimate, Figure, MemoryKind, MemoryParams};
+use serde::Serialize;
+
+/// Schema identifier of this report.
+pub const SCHEMA: &str = "gguflens.mem/1";
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemReport {
+    /// `gguflens.mem/1`.
+    pub schema: &'static str,
+    /// The file as given.
+    pub file: String,
+    /// What the prediction read from the model.
+    pub model: ModelJson,
+    /// The settings (llama.cpp flag names).
+    pub settings: SettingsJson,
+    /// One prediction per context (one with `-c`, a sweep without).
+    pub predictions: Vec<PredictionJson>,
+    /// The `--fit` answer, if asked.
+    pub fit: Option<FitJson>,
+    /// The formulas with this file's numbers, if `--explain`.
+    pub explain: Option<ExplainJson>,
+    /// What is approximate for this model.
+    pub notes: Vec<String>,
+}
+
+/// Model facts the prediction used.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelJson {
+    /// `general.architecture`.
+    pub architecture: String,
+    /// `none`, `kv`, `recurrent` or `hybrid`.
+    pub memory: &'static str,
+    /// Blocks (`block_count`).
+    pub n_layer: usize,
+    /// Training context.
+    pub n_ctx_train: u32,
+    /// Hidden size (`embedding_length`).
+    pub n_embd: u64,
+    /// Tokens in the vocabulary.
+    pub n_vocab: u64,
+    /// KV heads per layer, as in the file (never collapsed).
+    pub n_head_kv: Vec<u64>,
+    /// Layers with an attention KV cache.
+    pub kv_layers: usize,
+    /// Of those, sliding-window layers.
+    pub swa_layers: usize,
+    /// Window (or chunk) size; 0 without SWA.
+    pub swa_window: u64,
+    /// `standard`, `chunked` or `none`.
+    pub swa_kind: &'static str,
+    /// Multi-head latent attention (K-only cache).
+    pub mla: bool,
+    /// Layers with a recurrent state.
+    pub recurrent_layers: usize,
+    /// Bytes of all tensors in the file(s).
+    pub tensor_bytes: u64,
+    /// Size of the file(s).
+    pub file_bytes: u64,
+}
+
+/// The settings of the prediction.
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingsJson {
+    /// `-c` as given (0 = training context; absent in a sweep).
+    pub ctx_size: Option<u32>,
+    /// `-b`.
+    pub batch_size: u32,
+    /// `-ub`.
+    pub ubatch_size: u32,
+    /// `-np`.
+    pub parallel: u32,
+    /// `--kv-unified`.
+    pub kv_unified: bool,
+    /// `-ctk`.
+    pub cache_type_k: &'static str,
+    /// `-ctv`.
+    pub cache_type_v: &'static str,
+    /// `-fa` as given.
+    pub flash_attn: &'static str,
+    /// `--swa-full`.
+    pub swa_full: bool,
+    /// `-ngl` as given (negative = all).
+    pub n_gpu_layers: i32,
+    /// `-nkvo`.
+    pub no_kv_offload: bool,
+    /// `--mmap`.
+    pub mmap: bool,
+    /// `-ts`.
+    pub tensor_split: Vec<f64>,
+    /// GPUs in the prediction.
+    pub gpus: usize,
+    /// `--gpu-overhead` bytes per GPU in use.
+    pub gpu_overhead: u64,
+}
+
+/// A byte count and whether it is exact.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FigureJson {
+    /// Bytes.
+    pub bytes: u64,
+    /// `true`: llama.cpp's allocation to the byte; `false`: an estimate.
+    pub exact: bool,
+}
+
+impl From<Figure> for FigureJson {
+    fn from(f: Figure) -> Self {
+        FigureJson {
+            bytes: f.bytes,
+            exact: f.exact,
+        }
+    }
+}
+
+/// The KV cache on a device.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct KvJson {
+    /// K + V, full and sliding-window.
+    pub bytes: u64,
+    /// Exact.
+    pub exact: bool,
+    /// K of full-attention layers.
+    pub k: u64,
+    /// V of full-attention layers.
+    pub v: u64,
+    /// K of sliding-window layers.
+    pub swa_k: u64,
+    /// V of sliding-window layers.
+    pub swa_v: u64,
+}
+
+/// One device.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceJson {
+    /// `CPU`, `GPU0`, `GPU1` …
+    pub device: String,
+    /// Model weights.
+    pub weights: FigureJson,
+    /// Of the weights, mmap'd file pages (evictable).
+    pub weights_mapped: u64,
+    /// Of the weights, MoE expert tensors.
+    pub weights_experts: u64,
+    /// Blocks placed here.
+    pub layers: u32,
+    /// Whether the output layer is here.
+    pub output_layer: bool,
+    /// KV cache.
+    pub kv: KvJson,
+    /// Recurrent state.
+    pub recurrent: FigureJson,
+    /// Output buffer (host).
+    pub output: FigureJson,
+    /// Compute buffer.
+    pub compute: FigureJson,
+    /// Runtime overhead outside llama.cpp's buffers.
+    pub overhead: FigureJson,
+    /// Everything.
+    pub total: FigureJson,
+}
+
+impl DeviceJson {
+    fn new(d: &DeviceEstimate) -> DeviceJson {
+        DeviceJson {
+            device: d.device.to_string(),
+            weights: d.weights.into(),
+            weights_mapped: d.weights_mapped,
+            weights_experts: d.weights_experts,
+            layers: d.layers,
+            output_layer: d.output_layer,
+            kv: KvJson {
+                bytes: d.kv.total(),
+                exact: d.kv_exact,
+                k: d.kv.k,
+                v: d.kv.v,
+                swa_k: d.kv.swa_k,
+                swa_v: d.kv.swa_v,
+            },
+            recurrent: d.recurrent.into(),
+            output: d.output.into(),
+            compute: d.compute.into(),
+            overhead: d.overhead.into(),
+            total: d.total().into(),
+        }
+    }
+}
+
+/// llama.cpp's context sizes.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextJson {
+    /// Requested (0 = training context).
+    pub requested: u32,
+    /// Allocated context (padded to 256).
+    pub n_ctx: u32,
+    /// Cells per stream of the full-attention cache.
+    pub kv_cells: u32,
+    /// Cells per stream of the sliding-window cache (0 without).
+    pub swa_cells: u32,
+    /// KV streams.
+    pub streams: u32,
+    /// Batch after clamping.
+    pub n_batch: u32,
+    /// Micro-batch.
+    pub n_ubatch: u32,
+    /// Whether flash attention is on.
+    pub flash_attn: bool,
+}
+
+/// One prediction.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredictionJson {
+    /// Context sizes.
+    pub context: ContextJson,
+    /// Offloaded units (blocks + output layer).
+    pub n_gpu_layers: u32,
+    /// CPU first, then GPUs.
+    pub devices: Vec<DeviceJson>,
+    /// Sum over GPUs.
+    pub gpu_total: u64,
+    /// Host total.
+    pub cpu_total: u64,
+    /// KV bytes per token of context (K+V over attention layers, one stream).
+    pub kv_bytes_per_token: u64,
+}
+
+impl PredictionJson {
+    /// Converts an estimate.
+    pub fn new(e: &Estimate) -> PredictionJson {
+        let c = &e.context;
+        PredictionJson {
+            context: ContextJson {
+                requested: c.n_ctx_requested,
+                n_ctx: c.n_ctx,
+                kv_cells: c.kv_cells,
+                swa_cells: c.swa_cells,
+                streams: c.n_stream,
+                n_batch: c.n_batch,
+                n_ubatch: c.n_ubatch,
+                flash_attn: c.flash_attn,
+            },
+            n_gpu_layers: e.n_gpu_layers,
+            devices: e.devices.iter().map(DeviceJson::new).collect(),
+            gpu_total: e.gpu_total(),
+            cpu_total: e.cpu_total(),
+            kv_bytes_per_token: e.kv_bytes_per_token(),
+        }
+    }
+}
+
+/// The `--fit` answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitJson {
+    /// Free bytes per GPU given.
+    pub budgets: Vec<u64>,
+    /// Free bytes kept per GPU.
+    pub margin: u64,
+    /// `fits`, `reduced-context`, `partial-offload`, `cpu-only` or `does-not-fit`.
+    pub outcome: &'static str,
+    /// Context to run with.
+    pub n_ctx: u32,
+    /// Units to offload (`-ngl`).
+    pub n_gpu_layers: u32,
+    /// Units in the model (blocks + output layer).
+    pub n_units: u32,
+    /// Bytes counted against each budget (llama.cpp's buffers).
+    pub used: Vec<u64>,
+    /// The prediction at that setting.
+    pub prediction: PredictionJson,
+}
+
+impl FitJson {
+    /// Converts a fit result.
+    pub fn new(f: &FitResult) -> FitJson {
+        FitJson {
+            budgets: f.budgets.clone(),
+            margin: f.margin,
+            outcome: f.outcome.name(),
+            n_ctx: f.n_ctx,
+            n_gpu_layers: f.n_gpu_layers,
+            n_units: f.n_units,
+            used: f
+                .estimate
+                .gpus()
+                .iter()
+                .map(|d| d.total().bytes - d.overhead.bytes)
+                .collect(),
+            prediction: PredictionJson::new(&f.estimate),
+        }
+    }
+}
+
+/// One layer's cache, for `--explain`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerJson {
+    /// Block.
+    pub layer: usize,
+    /// Sliding-window layer.
+    pub swa: bool,
+    /// KV heads.
+    pub n_head_kv: u64,
+    /// K row width (elements).
+    pub k_width: u64,
+    /// V row width as allocated.
+    pub v_width: u64,
+    /// Cells per stream.
+    pub cells: u32,
+    /// K bytes.
+    pub k_bytes: u64,
+    /// V bytes.
+    pub v_bytes: u64,
+    /// Recurrent-state bytes.
+    pub recurrent_bytes: u64,
+    /// Device.
+    pub device: String,
+}
+
+/// The formulas with this file's numbers, next to the popular rules of thumb.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainJson {
+    /// Index into `predictions` this explains.
+    pub prediction: usize,
+    /// Context it explains.
+    pub n_ctx: u32,
+    /// Per-layer caches.
+    pub layers: Vec<LayerJson>,
+    /// Bytes per K element of the cache type.
+    pub k_element_bytes: f64,
+    /// "2 × layers × ctx × hidden_size × bytes".
+    pub rule_kv_bytes: u64,
+    /// The predicted KV cache.
+    pub kv_bytes: u64,
+    /// Why they differ, one sentence per cause.
+    pub kv_reasons: Vec<String>,
+    /// "file size × 1.2".
+    pub rule_total_bytes: u64,
+    /// Predicted total over all devices, overhead excluded.
+    pub total_bytes: u64,
+    /// Compute-buffer terms: the head (logits) peak.
+    pub compute_head_bytes: u64,
+    /// Compute-buffer terms: the widest layer's peak.
+    pub compute_layer_bytes: u64,
+    /// Why the totals differ.
+    pub total_reasons: Vec<String>,
+}
+
+fn mib(b: u64) -> String {
+    crate::render::iec(b)
+}
+
+impl ExplainJson {
+    /// Builds the explanation of one prediction.
+    pub fn new(e: &Estimate, index: usize, file_bytes: u64) -> ExplainJson {
+        let ap = &e.arch;
+        let c = &e.context;
+        let kb = e.params.type_k.ggml_type();
+        let k_el = kb.type_size().unwrap_or(2) as f64 / kb.block_size().unwrap_or(1) as f64;
+        let layers: Vec<LayerJson> = e
+            .layers
+            .iter()
+            .map(|l| LayerJson {
+                layer: l.il,
+                swa: l.swa,
+                n_head_kv: ap.n_head_kv[l.il],
+                k_width: l.k_width,
+                v_width: l.v_width,
+                cells: if l.k_width == 0 {
+                    0
+                } else if l.swa && ap.has_swa() {
+                    c.swa_cells
+                } else {
+                    c.kv_cells
+                },
+                k_bytes: l.k_bytes,
+                v_bytes: l.v_bytes,
+                recurrent_bytes: l.recurrent_bytes,
+                device: l.device.to_string(),
+            })
+            .collect();
+        let rule_kv = (2.0 * ap.n_layer as f64 * c.n_ctx as f64 * ap.n_embd as f64 * k_el) as u64;
+        let kv = e.kv_total();
+        let mut kr = Vec::new();
+        let kv_layers = ap.kv_layer.iter().filter(|&&k| k).count();
+        if ap.memory == MemoryKind::None {
+            kr.push(format!(
+                "{} keeps no KV cache at all (encoder-only or diffusion model)",
+                ap.arch
+            ));
+        }
+        if ap.memory == MemoryKind::Recurrent {
+            kr.push(
+                "recurrent layers keep a fixed-size state instead of a cache that grows with the context"
+                    .into(),
+            );
+        }
+        let n_rec = ap.recr_layer.iter().filter(|&&r| r).count();
+        if ap.memory == MemoryKind::Hybrid {
+            kr.push(format!(
+                "only {kv_layers} of {} layers use attention; {n_rec} keep a fixed-size recurrent state ({})",
+                ap.n_layer,
+                mib(e.recurrent_total())
+            ));
+        }
+        if kv_layers > 0 && kv_layers < ap.n_layer && ap.memory == MemoryKind::Kv {
+            kr.push(format!(
+                "only {kv_layers} of {} layers allocate K/V (the others share another layer's cache or are NextN layers)",
+                ap.n_layer
+            ));
+        }
+        if let Some((kl, _)) = ap.mla {
+            kr.push(format!(
+                "multi-head latent attention: one compressed K row of {} values per token per layer (kv_lora_rank + rope dims; key_length_mla {kl}) and no V",
+                ap.head_k
+            ));
+        } else if let Some(l) = e.layers.iter().find(|l| l.k_width > 0) {
+            if l.k_width != ap.n_embd {
+                let varies = ap.n_head_kv.iter().any(|&h| h != ap.n_head_kv[0]);
+                kr.push(format!(
+                    "grouped-query attention: K rows are n_head_kv × key_length = {} × {} = {} values{}, not hidden_size {}",
+                    ap.n_head_kv[l.il],
+                    if l.swa { ap.head_k_swa } else { ap.head_k },
+                    l.k_width,
+                    if varies { " (layer ".to_string() + &l.il.to_string() + "; head_count_kv varies per layer)" } else { String::new() },
+                    ap.n_embd
+                ));
+            }
+        }
+        if !c.flash_attn && ap.v_width_varies() && kv_layers > 0 {
+            kr.push(format!(
+                "without flash attention V is stored transposed and every layer's V row is padded to the widest ({})",
+                ap.e_v_max()
+            ));
+        }
+        if ap.has_swa() && c.swa_cells < c.kv_cells {
+            let n_swa_l = (0..ap.n_layer)
+                .filter(|&il| ap.kv_layer[il] && ap.is_swa[il])
+                .count();
+            kr.push(format!(
+                "sliding window: {n_swa_l} of {kv_layers} layers keep only {} cells (window {} + ubatch {}, padded to 256) instead of {}",
+                c.swa_cells, ap.n_swa, c.n_ubatch, c.kv_cells
+            ));
+        }
+        if e.params.type_k != crate::memory::CacheType::F16
+            || e.params.type_v != crate::memory::CacheType::F16
+        {
+            kr.push(format!(
+                "cache types K {} and V {} (the rule assumes one element size for both)",
+                e.params.type_k, e.params.type_v
+            ));
+        }
+        let total: u64 = e
+            .devices
+            .iter()
+            .map(|d| d.total().bytes - d.overhead.bytes)
+            .sum();
+        let (head, layer) = e.compute_terms;
+        let mut tr = Vec::new();
+        tr.push(format!(
+            "the compute buffer ({}) is the larger of the logits peak (n_vocab {} × outputs × 4 B + activations = {}) and the widest layer ({}); the rule has no term for it",
+            mib(e.compute_total()),
+            ap.n_vocab,
+            mib(head),
+            mib(layer)
+        ));
+        tr.push(format!(
+            "the KV cache is {} at this context, not a fixed 20 % of the file ({})",
+            mib(kv),
+            mib(file_bytes / 5)
+        ));
+        let dup = e.weights_total().saturating_sub(e.file_tensor_bytes);
+        if dup > 0 {
+            tr.push(format!(
+                "tied embeddings are copied to the GPU with the output layer (+{})",
+                mib(dup)
+            ));
+        }
+        ExplainJson {
+            prediction: index,
+            n_ctx: c.n_ctx,
+            layers,
+            k_element_bytes: k_el,
+            rule_kv_bytes: rule_kv,
+            kv_bytes: kv,
+            kv_reasons: kr,
+            rule_total_bytes: file_bytes + file_bytes / 5,
+            total_bytes: total,
+            compute_head_bytes: head,
+            compute_layer_bytes: layer,
+            total_reasons: tr,
+        }
+    }
+}
+
+impl MemReport {
+    /// Builds the report. `ctx_size` is `-c` as given (`None` for a sweep).
+    pub fn build(
+        file: &str,
+        file_bytes: u64,
+        ctx_size: Option<u32>,
+        estimates: &[Estimate],
+        fit: Option<&FitResult>,
+        explain: bool,
+    ) -> MemReport {
+        let first = estimates
+            .first()
+            .or(fit.map(|f| &f.estimate))
+            .expect("at least one prediction");
+        let ap = &first.arch;
+        let p: &MemoryParams = &first.params;
+        let explain = explain.then(|| {
+            let (i, e) = if estimates.is_empty() {
+                (0, &fit.expect("a fit").estimate)
+            } else {
+                (estimates.len() - 1, &estimates[estimates.len() - 1])
+            };
+            ExplainJson::new(e, i, file_bytes)
+        });
+        let mut notes = first.notes.clone();
+        notes.push(
+            "GPU figures follow the CUDA backend's allocation rules; the runtime overhead is a default (--gpu-overhead)"
+                .into(),
+        );
+        MemReport {
+            schema: SCHEMA,
+            file: file.to_string(),
+            model: ModelJson {
+                architecture: ap.arch.clone(),
+                memory: ap.memory.name(),
+                n_layer: ap.n_layer,
+                n_ctx_train: ap.n_ctx_train,
+                n_embd: ap.n_embd,
+                n_vocab: ap.n_vocab,
+                n_head_kv: ap.n_head_kv.clone(),
+                kv_layers: ap.kv_layer.iter().filter(|&&k| k).count(),
+                swa_layers: (0..ap.n_layer)
+                    .filter(|&il| ap.kv_layer[il] && ap.is_swa[il] && ap.has_swa())
+                    .count(),
+                swa_window: ap.n_swa,
+                swa_kind: match ap.swa_kind {
+                    crate::memory::SwaKind::None => "none",
+                    crate::memory::SwaKind::Standard => "standard",
+                    crate::memory::SwaKind::Chunked => "chunked",
+                },
+                mla: ap.mla.is_some(),
+                recurrent_layers: ap.recr_layer.iter().filter(|&&r| r).count(),
+                tensor_bytes: first.file_tensor_bytes,
+                file_bytes,
+            },
+            settings: SettingsJson {
+                ctx_size,
+                batch_size: p.n_batch,
+                ubatch_size: p.n_ubatch,
+                parallel: p.n_seq,
+                kv_unified: p.kv_unified,
+                cache_type_k: p.type_k.name(),
+                cache_type_v: p.type_v.name(),
+                flash_attn: p.flash_attn.name(),
+                swa_full: p.swa_full,
+                n_gpu_layers: p.n_gpu_layers,
+                no_kv_offload: p.no_kv_offload,
+                mmap: p.mmap,
+                tensor_split: p.tensor_split.clone(),
+                gpus: first.gpus().len(),
+                gpu_overhead: p.gpu_overhead,
+            },
+            predictions: estimates.iter().map(PredictionJson::new).collect(),
+            fit: fit.map(FitJson::new),
+            explain,
+            notes,
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! Small synthetic models of architectures no small real file covers, for checking memory
+//! predictions against llama.cpp: every tensor llama.cpp requires for the architecture, with the
+//! right shape, zero-filled (only the shapes matter for allocation), plus the metadata it reads
+//! and a tiny SentencePiece-style vocabulary. llama.cpp loads them and creates contexts for them.
+
+use crate::builder::{BValue, GgufBuilder};
+use crate::format::ValueType;
+use crate::ggml_type::GgmlType;
+use std::path::{Path, PathBuf};
+
+/// Tokens in every synthetic vocabulary.
+pub const N_VOCAB: u64 = 512;
+
+struct M {
+    b: GgufBuilder,
+    arch: &'static str,
+}
+
+impl M {
+    fn new(arch: &'static str, name: &str, n_layer: u32, n_embd: u32, ctx: u32) -> M {
+        let mut b = GgufBuilder::new();
+        b.push_kv("general.architecture", BValue::str(arch));
+        b.push_kv("general.name", BValue::str(name));
+        b.push_kv("general.file_type", BValue::U32(1));
+        let mut m = M { b, arch };
+        m.u32("context_length", ctx);
+        m.u32("embedding_length", n_embd);
+        m.u32("block_count", n_layer);
+        m.kv("attention.layer_norm_rms_epsilon", BValue::F32(1e-6));
+        m.vocab();
+        m
+    }
+    fn kv(&mut self, k: &str, v: BValue) {
+        let key = format!("{}.{k}", self.arch);
+        self.b.push_kv(&key, v);
+    }
+    fn u32(&mut self, k: &str, v: u32) {
+        self.kv(k, BValue::U32(v));
+    }
+    fn vocab(&mut self) {
+        let mut toks: Vec<String> = vec!["<unk>".into(), "<s>".into(), "</s>".into()];
+        let mut types: Vec<i32> = vec![2, 3, 3];
+        for byte in 0..256 {
+            toks.push(format!("<0x{byte:02X}>"));
+            types.push(6);
+        }
+        let mut i = 0;
+        while (toks.len() as u64) < N_VOCAB {
+            toks.push(format!("\u{2581}t{i}"));
+            types.push(1);
+            i += 1;
+        }
+        let scores: Vec<f32> = (0..toks.len()).map(|i| -(i as f32)).collect();
+        self.b.push_kv("tokenizer.ggml.model", BValue::str("llama"));
+        self.b.push_kv("tokenizer.ggml.tokens", BValue::strs(&toks));
+        self.b
+            .push_kv("tokenizer.ggml.scores", BValue::f32s(&scores));
+        self.b
+            .push_kv("tokenizer.ggml.token_type", BValue::i32s(&types));
+        self.b
+            .push_kv("tokenizer.ggml.bos_token_id", BValue::U32(1));
+        self.b
+            .push_kv("tokenizer.ggml.eos_token_id", BValue::U32(2));
+    }
+    fn t(&mut self, name: &str, dims: &[u64]) {
+        let ty = if dims.len() == 1 {
+            GgmlType::F32
+        } else {
+            GgmlType::F16
+        };
+        self.b.push_tensor(name, dims, ty);
+    }
+    fn tq(&mut self, name: &str, dims: &[u64], ty: GgmlType) {
+        self.b.push_tensor(name, dims, ty);
+    }
+    fn blk(&mut self, i: u32, name: &str, dims: &[u64]) {
+        self.t(&format!("blk.{i}.{name}"), dims);
+    }
+}
+
+fn u32s_array(v: &[u32]) -> BValue {
+    BValue::Array(ValueType::U32, v.iter().map(|&x| BValue::U32(x)).collect())
+}
+
+/// A Llama with grouped-query attention (8 query heads, 2 KV heads), tied embeddings and a
+/// Q8_0 token embedding.
+pub fn llama_gqa() -> GgufBuilder {
+    let (n_layer, e, h, hkv, d, ff) = (4u32, 128u64, 8u32, 2u32, 16u64, 256u64);
+    let mut m = M::new("llama", "synthetic llama GQA", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("rope.dimension_count", d as u32);
+    m.tq("token_embd.weight", &[e, N_VOCAB], GgmlType::Q8_0);
+    m.t("output_norm.weight", &[e]);
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
+        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.blk(i, "ffn_gate.weight", &[e, ff]);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+        m.blk(i, "ffn_up.weight", &[e, ff]);
+    }
+    m.b
+}
+
+/// A Deci (Nemotron-NAS) model with per-layer `head_count_kv` and `feed_forward_length`
+/// arrays: V widths differ per layer, so V rows are padded to the widest without flash attention.
+pub fn deci_per_layer() -> GgufBuilder {
+    let (e, h, d) = (128u64, 4u32, 32u64);
+    let hkv = [2u32, 1, 4, 2];
+    let ff = [256u32, 128, 256, 384];
+    let n_layer = hkv.len() as u32;
+    let mut m = M::new(
+        "deci",
+        "synthetic deci per-layer KV heads",
+        n_layer,
+        e as u32,
+        4096,
+    );
+    m.kv("feed_forward_length", u32s_array(&ff));
+    m.kv("attention.head_count", u32s_array(&[h; 4]));
+    m.kv("attention.head_count_kv", u32s_array(&hkv));
+    m.u32("rope.dimension_count", d as u32);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        let kv = d * hkv[i as usize] as u64;
+        let f = ff[i as usize] as u64;
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
+        m.blk(i, "attn_k.weight", &[e, kv]);
+        m.blk(i, "attn_v.weight", &[e, kv]);
+        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.blk(i, "ffn_gate.weight", &[e, f]);
+        m.blk(i, "ffn_down.weight", &[f, e]);
+        m.blk(i, "ffn_up.weight", &[e, f]);
+    }
+    m.b
+}
+
+/// A Qwen2 with Q/K/V biases (sizes that are not multiples of the 32-byte buffer alignment) and
+/// a separate output matrix.
+pub fn qwen2_bias() -> GgufBuilder {
+    let (n_layer, e, h, hkv, ff) = (3u32, 80u64, 4u32, 1u32, 160u64);
+    let d = e / h as u64; // 20
+    let mut m = M::new(
+        "qwen2",
+        "synthetic qwen2 with biases",
+        n_layer,
+        e as u32,
+        2048,
+    );
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    let kv = d * hkv as u64;
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q.weight", &[e, e]);
+        m.blk(i, "attn_k.weight", &[e, kv]);
+        m.blk(i, "attn_v.weight", &[e, kv]);
+        m.blk(i, "attn_q.bias", &[e]);
+        m.blk(i, "attn_k.bias", &[kv]);
+        m.blk(i, "attn_v.bias", &[kv]);
+        m.blk(i, "attn_output.weight", &[e, e]);
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.blk(i, "ffn_gate.weight", &[e, ff]);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+        m.blk(i, "ffn_up.weight", &[e, ff]);
+    }
+    m.b
+}
+
+/// A DeepSeek-V2-style MoE with multi-head latent attention: `key_length_mla`/`value_length_mla`
+/// present, so llama.cpp keeps a K-only latent cache (`kv_lora_rank + n_rot` wide).
+pub fn deepseek2_mla() -> GgufBuilder {
+    let (n_layer, e, h) = (3u32, 128u64, 4u64);
+    let (q_lora, kv_lora, rope, nope, v_head) = (64u64, 64u64, 32u64, 64u64, 64u64);
+    let (n_expert, n_used, ff_exp, ff) = (4u64, 2u32, 64u64, 256u64);
+    let mut m = M::new(
+        "deepseek2",
+        "synthetic deepseek2 MLA",
+        n_layer,
+        e as u32,
+        4096,
+    );
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h as u32);
+    m.u32("attention.head_count_kv", 1);
+    m.u32("attention.key_length", (kv_lora + rope) as u32);
+    m.u32("attention.value_length", kv_lora as u32);
+    m.u32("attention.key_length_mla", (nope + rope) as u32);
+    m.u32("attention.value_length_mla", v_head as u32);
+    m.u32("attention.q_lora_rank", q_lora as u32);
+    m.u32("attention.kv_lora_rank", kv_lora as u32);
+    m.u32("rope.dimension_count", rope as u32);
+    m.u32("leading_dense_block_count", 1);
+    m.u32("expert_count", n_expert as u32);
+    m.u32("expert_used_count", n_used);
+    m.u32("expert_shared_count", 1);
+    m.u32("expert_feed_forward_length", ff_exp as u32);
+    m.kv("expert_weights_scale", BValue::F32(1.0));
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q_a_norm.weight", &[q_lora]);
+        m.blk(i, "attn_kv_a_norm.weight", &[kv_lora]);
+        m.blk(i, "attn_q_a.weight", &[e, q_lora]);
+        m.blk(i, "attn_q_b.weight", &[q_lora, h * (nope + rope)]);
+        m.blk(i, "attn_kv_a_mqa.weight", &[e, kv_lora + rope]);
+        m.blk(i, "attn_k_b.weight", &[nope, kv_lora, h]);
+        m.blk(i, "attn_v_b.weight", &[kv_lora, v_head, h]);
+        m.blk(i, "attn_output.weight", &[h * v_head, e]);
+        m.blk(i, "ffn_norm.weight", &[e]);
+        if i == 0 {
+            m.blk(i, "ffn_gate.weight", &[e, ff]);
+            m.blk(i, "ffn_down.weight", &[ff, e]);
+            m.blk(i, "ffn_up.weight", &[e, ff]);
+        } else {
+            m.blk(i, "ffn_gate_inp.weight", &[e, n_expert]);
+            m.blk(i, "ffn_gate_exps.weight", &[e, ff_exp, n_expert]);
+            m.blk(i, "ffn_down_exps.weight", &[ff_exp, e, n_expert]);
+            m.blk(i, "ffn_up_exps.weight", &[e, ff_exp, n_expert]);
+            m.blk(i, "ffn_gate_shexp.weight", &[e, ff_exp]);
+            m.blk(i, "ffn_down_shexp.weight", &[ff_exp, e]);
+            m.blk(i, "ffn_up_shexp.weight", &[e, ff_exp]);
+        }
+    }
+    m.b
+}
+
+/// A Mamba (recurrent state only, no KV cache).
+pub fn mamba() -> GgufBuilder {
+    let (n_layer, e, d_conv, d_state, dt_rank) = (3u32, 64u64, 4u64, 16u64, 4u64);
+    let d_inner = 2 * e;
+    let mut m = M::new("mamba", "synthetic mamba", n_layer, e as u32, 2048);
+    m.u32("feed_forward_length", 0);
+    m.u32("attention.head_count", 0);
+    m.u32("ssm.conv_kernel", d_conv as u32);
+    m.u32("ssm.inner_size", d_inner as u32);
+    m.u32("ssm.state_size", d_state as u32);
+    m.u32("ssm.time_step_rank", dt_rank as u32);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "ssm_in.weight", &[e, 2 * d_inner]);
+        m.blk(i, "ssm_conv1d.weight", &[d_conv, d_inner]);
+        m.blk(i, "ssm_conv1d.bias", &[d_inner]);
+        m.blk(i, "ssm_x.weight", &[d_inner, dt_rank + 2 * d_state]);
+        m.blk(i, "ssm_dt.weight", &[dt_rank, d_inner]);
+        m.blk(i, "ssm_dt.bias", &[d_inner]);
+        m.t(&format!("blk.{i}.ssm_a"), &[d_state, d_inner]);
+        m.t(&format!("blk.{i}.ssm_d"), &[d_inner]);
+        m.blk(i, "ssm_out.weight", &[d_inner, e]);
+    }
+    m.b
+}
+
+/// A Gemma 2 with sliding-window attention on every other layer (window 256).
+pub fn gemma2_swa() -> GgufBuilder {
+    let (n_layer, e, h, hkv, d, ff) = (4u32, 128u64, 4u32, 2u32, 32u64, 256u64);
+    let mut m = M::new("gemma2", "synthetic gemma2 SWA", n_layer, e as u32, 8192);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("attention.key_length", d as u32);
+    m.u32("attention.value_length", d as u32);
+    m.u32("attention.sliding_window", 256);
+    m.kv("attn_logit_softcapping", BValue::F32(50.0));
+    m.kv("final_logit_softcapping", BValue::F32(30.0));
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
+        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.blk(i, "post_attention_norm.weight", &[e]);
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.blk(i, "ffn_gate.weight", &[e, ff]);
+        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+        m.blk(i, "post_ffw_norm.weight", &[e]);
+    }
+    m.b
+}
+
+/// A Mixtral-style Llama MoE: 4 experts, 2 used, expert tensors `ffn_*_exps`.
+pub fn llama_moe() -> GgufBuilder {
+    let (n_layer, e, h, hkv, d, ff, n_expert) = (3u32, 128u64, 4u32, 2u32, 32u64, 128u64, 4u64);
+    let mut m = M::new("llama", "synthetic llama MoE", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("rope.dimension_count", d as u32);
+    m.u32("expert_count", n_expert as u32);
+    m.u32("expert_used_count", 2);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
+        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.blk(i, "ffn_gate_inp.weight", &[e, n_expert]);
+        m.blk(i, "ffn_gate_exps.weight", &[e, ff, n_expert]);
+        m.blk(i, "ffn_down_exps.weight", &[ff, e, n_expert]);
+        m.blk(i, "ffn_up_exps.weight", &[e, ff, n_expert]);
+    }
+    m.b
+}
+
+/// Every synthetic model with its file name.
+pub fn all() -> Vec<(&'static str, GgufBuilder)> {
+    vec![
+        ("synth-llama-gqa.gguf", llama_gqa()),
+        ("synth-deci-per-layer.gguf", deci_per_layer()),
+        ("synth-qwen2-bias.gguf", qwen2_bias()),
+        ("synth-deepseek2-mla.gguf", deepseek2_mla()),
+        ("synth-mamba.gguf", mamba()),
+        ("synth-gemma2-swa.gguf", gemma2_swa()),
+        ("synth-llama-moe.gguf", llama_moe()),
+    ]
+}
+
+/// Writes every synthetic model into `dir` and returns the paths.
+pub fn write_all(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for (name, b) in all() {
+        let p = dir.join(name);
+        std::fs::write(&p, b.build())?;
+        out.push(p);
+    }
+    Ok(out)
+}
