@@ -37,7 +37,7 @@ fn bench_header(c: &mut Criterion, name: &str, bytes: &[u8]) {
 }
 
 fn parse(c: &mut Criterion) {
-    let (synth, _) = gguflens::synth::qwen2_7b_like().build_header();
+    let (synth, _) = gguflens::synthetic::headers::qwen2_7b_like().build_header();
     bench_header(c, "qwen2-7b-like header", &synth);
     let gemma = models_dir().join("gemma-3-270m-q4_k_m.gguf");
     if gemma.exists() {

@@ -5,7 +5,7 @@ fn main() -> std::io::Result<()> {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "synthetic-qwen2-7b.gguf".into());
-    let (header, total) = gguflens::synth::qwen2_7b_like().build_header();
+    let (header, total) = gguflens::synthetic::headers::qwen2_7b_like().build_header();
     let f = std::fs::File::create(&out)?;
     std::io::Write::write_all(&mut &f, &header)?;
     f.set_len(total)?;

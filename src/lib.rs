@@ -26,7 +26,6 @@ pub mod quant_rules;
 pub mod render;
 pub mod report;
 pub mod scan;
-pub mod synth;
 pub mod synthetic;
 pub mod verify;
 

@@ -221,7 +221,7 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
         style.paint(
             Color::Dim,
             &format!(
-                "VRAM@{}: predicted for full offload, weights + f16 KV cache (an estimate).",
+                "VRAM@{}: predicted GPU memory for full offload: weights + KV cache + compute buffer, as gguflens mem predicts it (an estimate; CUDA runtime overhead not included).",
                 r.ctx
             )
         )

@@ -136,9 +136,13 @@ pub struct VramJson {
     pub ctx_padded: u64,
     /// Weights bytes.
     pub weights: u64,
-    /// KV cache bytes.
+    /// KV cache bytes (exact; sliding-window layers capped).
     pub kv_cache: u64,
-    /// weights + kv_cache.
+    /// Recurrent state bytes (exact).
+    pub recurrent: u64,
+    /// Compute buffer bytes (an estimate).
+    pub compute: u64,
+    /// weights + kv_cache + recurrent + compute, without the GPU runtime's own overhead.
     pub total: u64,
     /// Always true: this is a prediction.
     pub estimate: bool,
@@ -244,6 +248,8 @@ impl ModelJson {
                 ctx_padded: v.ctx_padded,
                 weights: v.weights,
                 kv_cache: v.kv_cache,
+                recurrent: v.recurrent,
+                compute: v.compute,
                 total: v.total,
                 estimate: true,
             }),

@@ -3,7 +3,8 @@
 
 use crate::file::Model;
 use crate::format::{Finding, Severity};
-use crate::model::{self, arch_u64, per_layer_u64, FileType, TypeTotals};
+use crate::memory::{self, MemoryParams};
+use crate::model::{self, arch_u64, FileType, TypeTotals};
 use std::path::PathBuf;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -77,74 +78,62 @@ impl Summary {
 pub struct VramPrediction {
     /// The context length asked for.
     pub ctx: u32,
-    /// The context the cache is allocated for (`ctx` rounded up to a multiple of 256, as
-    /// llama.cpp pads it).
+    /// The context llama.cpp allocates (`ctx` rounded up to a multiple of 256).
     pub ctx_padded: u64,
-    /// Weights: every tensor's bytes.
+    /// Weights on the GPU (exact; tied embeddings counted where they land).
     pub weights: u64,
-    /// KV cache bytes at `ctx_padded`.
+    /// KV cache bytes (exact; sliding-window layers capped as llama.cpp caps them).
     pub kv_cache: u64,
-    /// Weights + KV cache.
+    /// Recurrent state bytes (exact; 0 for pure attention models).
+    pub recurrent: u64,
+    /// Compute buffer (an estimate, see docs/ACCURACY.md).
+    pub compute: u64,
+    /// Weights + KV cache + recurrent state + compute buffer. The GPU runtime's own overhead
+    /// (CUDA context, cuBLAS) is not included.
     pub total: u64,
 }
 
-/// Granularity llama.cpp pads the context to when it allocates the KV cache.
-pub const CTX_PAD: u64 = 256;
-
-/// KV cache bytes per token of context for a plain full-attention model with an f16 cache:
-/// the sum over layers of `head_count_kv × (key_length + value_length) × 2`.
-///
-/// `head_count_kv` (and `head_count`) may be a scalar or a per-layer array; key and value
-/// lengths default to `embedding_length / head_count`. Layers with no KV heads (recurrent
-/// layers of a hybrid) add nothing. `None` when the file lacks the keys (a projector, a
-/// recurrent model) or declares more layers than it has tensors.
-///
-/// This ignores sliding-window attention, MLA's compressed cache and recurrent state; it is
-/// exact for plain transformers and an upper bound for sliding-window ones.
+/// KV cache bytes per token of context (f16 K and V, every attention layer, no sliding-window
+/// cap), from [`crate::memory`].
 pub fn kv_bytes_per_token(model: &Model) -> Option<u64> {
-    let n_layer = arch_u64(model, "block_count")?;
-    // Every layer has at least one tensor: a larger count is not justified by the file, and
-    // would otherwise size the per-layer vectors below.
-    if n_layer == 0 || n_layer > model.tensor_count() as u64 {
-        return None;
-    }
-    let n_layer = n_layer as usize;
-    let heads = per_layer_u64(model, "attention.head_count", n_layer)?;
-    let heads_kv =
-        per_layer_u64(model, "attention.head_count_kv", n_layer).unwrap_or_else(|| heads.clone());
-    let n_embd = arch_u64(model, "embedding_length");
-    let key_len = arch_u64(model, "attention.key_length");
-    let value_len = arch_u64(model, "attention.value_length");
-    let mut total: u64 = 0;
-    for (&h, &hkv) in heads.iter().zip(&heads_kv) {
-        if hkv == 0 {
-            continue;
-        }
-        let per_head = |explicit: Option<u64>| explicit.or_else(|| n_embd?.checked_div(h));
-        let k = per_head(key_len)?;
-        let v = per_head(value_len)?;
-        let layer = hkv.checked_mul(k.checked_add(v)?)?.checked_mul(2)?;
-        total = total.checked_add(layer)?;
-    }
-    Some(total)
+    let p = MemoryParams {
+        n_ctx: 4096,
+        ..MemoryParams::default()
+    };
+    memory::estimate(model, &p)
+        .ok()
+        .map(|e| e.kv_bytes_per_token())
 }
 
-/// Predicted memory for full offload at `ctx` tokens: weights (every tensor's bytes) plus an
-/// f16 KV cache for a plain full-attention model (see [`kv_bytes_per_token`]) at `ctx` padded
-/// to 256. The compute buffer is not included.
+/// Predicted GPU memory for full offload at `ctx` tokens with llama.cpp's defaults (f16 cache,
+/// flash attention auto, one sequence), from [`crate::memory`]. `None` when the file lacks what
+/// a prediction needs (an unknown architecture, missing hyperparameters).
 ///
 /// This is the single place the scan asks for a memory prediction.
 pub fn predicted_vram(model: &Model, ctx: u32) -> Option<VramPrediction> {
-    let per_token = kv_bytes_per_token(model)?;
-    let ctx_padded = (ctx as u64).div_ceil(CTX_PAD) * CTX_PAD;
-    let weights = model.tensor_bytes();
-    let kv_cache = per_token.checked_mul(ctx_padded)?;
+    let p = MemoryParams {
+        n_ctx: ctx,
+        ..MemoryParams::default()
+    };
+    let e = memory::estimate(model, &p).ok()?;
+    let sum = |f: &dyn Fn(&memory::DeviceEstimate) -> u64| {
+        e.gpus().iter().map(f).fold(0u64, u64::saturating_add)
+    };
+    let weights = sum(&|d| d.weights.bytes);
+    let kv_cache = sum(&|d| d.kv.total());
+    let recurrent = sum(&|d| d.recurrent.bytes);
+    let compute = sum(&|d| d.compute.bytes);
     Some(VramPrediction {
         ctx,
-        ctx_padded,
+        ctx_padded: e.context.n_ctx as u64,
         weights,
         kv_cache,
-        total: weights.checked_add(kv_cache)?,
+        recurrent,
+        compute,
+        total: weights
+            .saturating_add(kv_cache)
+            .saturating_add(recurrent)
+            .saturating_add(compute),
     })
 }
 

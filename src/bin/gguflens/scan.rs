@@ -26,8 +26,9 @@ snapshot links, hard links) is one row, counted once. Split shards are one row; 
 
 Columns: PARAMS (elements of every tensor), TYPE (the labelled general.file_type), MIX (the
 actual tensor types by share of bytes), SIZE (bytes on disk), BPW (tensor bits per weight),
-CTX (training context), KV/TOKEN (f16 KV cache bytes per token), VRAM@N (predicted for full
-offload at --ctx: weights + KV cache; an estimate). (dup) marks identical weights under
+CTX (training context), KV/TOKEN (f16 KV cache bytes per token of context), VRAM@N (predicted for full
+offload at --ctx: weights + KV cache + compute buffer, as `gguflens mem` predicts
+them; an estimate, without the CUDA runtime overhead). (dup) marks identical weights under
 different names (same tensor directory and sampled data).
 
 Exit status: 0 clean, 1 a named directory cannot be read, 2 some file failed to parse or has

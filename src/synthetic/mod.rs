@@ -2,6 +2,11 @@
 //! predictions against llama.cpp: every tensor llama.cpp requires for the architecture, with the
 //! right shape, zero-filled (only the shapes matter for allocation), plus the metadata it reads
 //! and a tiny SentencePiece-style vocabulary. llama.cpp loads them and creates contexts for them.
+//!
+//! [`headers`] holds the opposite kind: real-sized headers (a 152k-token vocabulary) whose data
+//! region is left as a hole, for benchmarks.
+
+pub mod headers;
 
 use crate::builder::{BValue, GgufBuilder};
 use crate::format::ValueType;
