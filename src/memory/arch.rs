@@ -101,6 +101,16 @@ pub struct ArchParams {
     pub n_ff_exp: u64,
     /// `{arch}.ssm.inner_size`, or 0.
     pub ssm_d_inner: u64,
+    /// `{arch}.leading_dense_block_count`: leading layers with a dense FFN in MoE models.
+    pub n_layer_dense_lead: usize,
+    /// `{arch}.expert_shared_count`.
+    pub n_expert_shared: u64,
+    /// `{arch}.attention.q_lora_rank` (MLA), or 0.
+    pub q_lora_rank: u64,
+    /// `{arch}.rope.dimension_count`, or the K head size.
+    pub n_rot: u64,
+    /// Whether attention normalizes Q and K per head (`blk.0.attn_q_norm.weight` exists).
+    pub qk_norm: bool,
     /// Set when llama.cpp uses a special memory class this model does not reproduce exactly
     /// (indexer caches of DSA/MSA attention …): the standard formula is used, as an estimate.
     pub approximate: Option<&'static str>,
@@ -579,6 +589,13 @@ impl ArchParams {
             .map(|v| v.into_iter().max().unwrap_or(0))
             .unwrap_or(0);
         let approximate = SPECIAL.iter().find(|(k, _)| *k == a).map(|(_, v)| *v);
+        let n_layer_dense_lead = m.u64_or("leading_dense_block_count", 0)?.min(n as u64) as usize;
+        let n_expert_shared = m.u64_or("expert_shared_count", 0)?;
+        let q_lora_rank = m.u64_or("attention.q_lora_rank", 0)?;
+        let n_rot = m.u64_or("rope.dimension_count", head_k)?;
+        let qk_norm = model
+            .tensors()
+            .any(|(_, t)| t.name_str() == "blk.0.attn_q_norm.weight");
 
         Ok(ArchParams {
             n_expert: m.u64_or("expert_count", 0)?,
@@ -610,6 +627,11 @@ impl ArchParams {
             n_ff_exp,
             ssm_d_inner: d_inner,
             approximate,
+            n_layer_dense_lead,
+            n_expert_shared,
+            q_lora_rank,
+            n_rot,
+            qk_norm,
         })
     }
 

@@ -1,14 +1,20 @@
 //! The compute-buffer estimate.
 //!
 //! llama.cpp reserves its graphs with every cache full (`sched_reserve`) and ggml-gallocr keeps
-//! the peak of live tensors, which has no closed form. Two terms bound it:
+//! the peak of live tensors. For attention models the prompt graph is rebuilt tensor by tensor
+//! ([`graph`](super::graph)) and the allocator replayed over it ([`galloc`](super::galloc)):
+//! per-layer widths, MoE intermediates, MLA's latent tensors and the allocator's fragmentation
+//! all come out of the replay, not out of fitted constants.
+//!
+//! Recurrent and hybrid models still use two bounding terms:
 //!
 //! * the head: logits `[n_vocab, n_outputs]` f32 plus the last activations `[n_embd, T]`,
 //!   `4·n_out·n_vocab + 4·T·(3·n_embd + 1)`;
 //! * the widest layer: attention masks (f16 with flash attention, f32 without) for each cache,
-//!   the KQ scores `[n_kv, T, n_head]` f32 without flash attention, and the FFN activations.
+//!   the KQ scores `[n_kv, T, n_head]` f32 without flash attention, the FFN activations and the
+//!   SSM scan's inputs and outputs.
 //!
-//! The buffer is the larger of the two. Fitted to llama.cpp's CPU allocations (docs/ACCURACY.md).
+//! The buffer is the larger of the two (docs/ACCURACY.md lists every recorded configuration).
 
 use super::mul;
 use super::weights::Placement;
@@ -16,6 +22,12 @@ use super::{ArchParams, ContextSizes, Device, DeviceEstimate, Figure, MemoryPara
 
 /// (head term, layer term) in bytes.
 pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (u64, u64) {
+    if super::graph::supported(ap) {
+        // Attention models: replay ggml's allocator over the rebuilt graph (CPU buffers
+        // align tensors to 32 bytes). The first figure includes the output head, the second is
+        // the layers alone (for devices that hold no output layer).
+        return super::graph::peaks(ap, ctx, 32);
+    }
     let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
     let n_out = t.min(ctx.n_outputs_max as u64);
     let e = ap.n_embd;

@@ -5,8 +5,9 @@
 //! sliding-window cache of `llama_kv_cache_iswa`, MLA's K-only cache and shared-KV layers), the
 //! recurrent state (`llama_memory_recurrent`), the output buffer (`output_reserve`) and weight
 //! placement with `-ngl` (`load_tensors`). These are exact. The compute buffer is ggml-gallocr's
-//! peak over the reserved graphs, which has no closed form: it is estimated by a formula fitted
-//! to llama.cpp's own allocations (docs/ACCURACY.md). The GPU runtime overhead (CUDA context,
+//! peak over the reserved graphs, which has no closed form: for attention models the graph is
+//! rebuilt and the allocator replayed over it; recurrent and hybrid models use a bounding
+//! formula. Both are estimates, checked against llama.cpp's own allocations (docs/ACCURACY.md). The GPU runtime overhead (CUDA context,
 //! cuBLAS) is a documented default.
 //!
 //! ```no_run
@@ -23,6 +24,8 @@ pub mod fit;
 pub mod params;
 
 mod compute;
+mod galloc;
+mod graph;
 mod weights;
 
 pub use arch::{ArchParams, MemoryKind, SwaKind};

@@ -1,0 +1,242 @@
+//! The worst-case prompt graph llama.cpp reserves for attention models, rebuilt tensor by
+//! tensor for [`galloc`](super::galloc), following llama.cpp's graph builders
+//! (`llm_build_llama`, `llm_build_deepseek2`, `llm_graph_context::build_attn`, `build_ffn`,
+//! `build_moe_ffn`). Only tensors the graph allocator owns appear: activations and graph
+//! inputs, f32 unless noted; weights and KV-cache views are in other buffers.
+//!
+//! The reserve graph processes `T = n_ubatch` tokens against a full cache (`n_kv` = the cells
+//! of each stream) with every token an output. Per layer, in graph order:
+//!
+//! * attention input: RMS norm of the residual (a new tensor: the residual is read again by
+//!   the skip connection), scaled in place;
+//! * Q, K, V projections (`[d·heads, T]`), rope in place; K and V are copied into the cache
+//!   (`set_rows`) and freed;
+//! * with flash attention one fused op writes `[d_v·heads, T]`; without it the scores
+//!   `[n_kv, T, heads]` are materialized (softmax in place), multiplied with V and made
+//!   contiguous;
+//! * MLA (`deepseek2`): Q through the `q_lora_rank` bottleneck, the nope part absorbed into the
+//!   latent space (`[kv_lora, heads, T]`), rope'd part concatenated; the compressed KV
+//!   `[kv_lora + n_rot, T]` normalized and rope'd separately and concatenated; attention runs in
+//!   the latent space and the result is decompressed by `v_b` to `[v_head, heads, T]`;
+//! * the output projection, the skip connection (in place), the FFN norm;
+//! * dense FFN: gate and up `[n_ff(il), T]`, their GLU (a new tensor: GLU is not in-place),
+//!   down; MoE FFN: router logits and probabilities `[n_expert, T]`, the argsort, the selected
+//!   experts' gate/up/GLU `[n_ff_exp, n_expert_used, T]` and down `[n_embd, n_expert_used, T]`,
+//!   weighted in place and summed; shared experts as a dense FFN of their own width;
+//! * in the last layer only the output rows continue after attention (`out_ids`).
+//!
+//! Then the output norm and the logits `[n_vocab, n_outputs]`.
+//!
+//! Every layer is built with its own head counts, head sizes and FFN width, so the layer that
+//! really peaks is found rather than a mix of the widest of each.
+
+use super::galloc::{Graph, Id};
+use super::{mul, ArchParams, ContextSizes};
+
+/// Whether this model's graph is modelled tensor by tensor (attention-only models).
+pub(crate) fn supported(ap: &ArchParams) -> bool {
+    ap.memory == super::MemoryKind::Kv
+        && ap.causal
+        && ap.kv_layer.iter().any(|&k| k)
+        && (0..ap.n_layer).all(|il| ap.n_head[il] > 0)
+}
+
+/// The compute buffer of the prompt graph: (with the output head, layers only).
+pub(crate) fn peaks(ap: &ArchParams, ctx: &ContextSizes, align: u64) -> (u64, u64) {
+    (
+        build(ap, ctx, true).peak(align),
+        build(ap, ctx, false).peak(align),
+    )
+}
+
+fn build(ap: &ArchParams, ctx: &ContextSizes, head: bool) -> Graph {
+    let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
+    let n_out = t.min(ctx.n_outputs_max as u64).max(1);
+    let e = ap.n_embd;
+    let fa = ctx.flash_attn;
+    let mut g = Graph::default();
+
+    // Graph inputs, in the order the graph first reads them.
+    let tokens = g.input(4 * t);
+    // `inp_embd`, the input for batches of embeddings instead of tokens: allocated with the
+    // graph's inputs, never read in a token batch, so it stays for the whole graph.
+    g.input(4 * e * t);
+    let pos = g.input(4 * t);
+    let cache_inputs = |g: &mut Graph, cells: u64| -> (Id, Option<Id>, Id) {
+        let k_idxs = g.input(8 * t);
+        // MLA has no V cache; a transposed V cache (no flash attention) is indexed per element.
+        let v_idxs = match (ap.mla.is_some(), fa) {
+            (true, _) => None,
+            (false, true) => Some(g.input(8 * t)),
+            (false, false) => Some(g.input(mul(&[8, t, ap.e_v_max().max(1)]))),
+        };
+        // The mask: f16 for flash attention, f32 otherwise.
+        let mask = g.input(mul(&[cells, t, if fa { 2 } else { 4 }]));
+        (k_idxs, v_idxs, mask)
+    };
+    let first_swa = (0..ap.n_layer)
+        .find(|&il| ap.kv_layer[il])
+        .map(|il| ap.is_swa[il]);
+    let has_swa = ap.has_swa() && ctx.swa_cells > 0;
+    let iswa = ap.has_swa();
+    let has_base = (0..ap.n_layer).any(|il| ap.kv_layer[il] && !(has_swa && ap.is_swa[il]));
+    let (mut base, mut swa) = (None, None);
+    if has_swa && first_swa == Some(true) {
+        swa = Some(cache_inputs(&mut g, ctx.swa_cells as u64));
+    }
+    if has_base {
+        base = Some(cache_inputs(&mut g, ctx.kv_cells as u64));
+    }
+    if has_swa && swa.is_none() {
+        swa = Some(cache_inputs(&mut g, ctx.swa_cells as u64));
+    }
+    let out_ids = g.input(4 * n_out);
+
+    let mut x = g.op(mul(&[4, e, t]), &[tokens]);
+    let n_main = ap.n_layer_main();
+    for il in 0..n_main {
+        let last = il + 1 == n_main;
+        let swa_layer = has_swa && ap.is_swa[il];
+        let (cells, inputs) = if swa_layer {
+            (ctx.swa_cells as u64, swa)
+        } else {
+            (ctx.kv_cells as u64, base)
+        };
+        let Some((k_idxs, v_idxs, mask)) = inputs else {
+            continue;
+        };
+        let h = ap.n_head[il];
+        let (dk, dv) = if ap.is_swa[il] {
+            (ap.head_k_swa, ap.head_v_swa)
+        } else {
+            (ap.head_k, ap.head_v)
+        };
+        let hkv = ap.n_head_kv[il];
+
+        // Attention.
+        let norm = g.op(mul(&[4, e, t]), &[x]);
+        let an = g.same(&[norm]);
+        let attn = if let Some((k_mla, v_mla)) = ap.mla {
+            let kv_lora = dv;
+            let rope = ap.n_rot.min(k_mla);
+            let q = if ap.q_lora_rank > 0 {
+                let qa = g.op(mul(&[4, ap.q_lora_rank, t]), &[an]);
+                let qa = g.same(&[qa]);
+                let qa = g.same(&[qa]);
+                g.op(mul(&[4, h, k_mla, t]), &[qa])
+            } else {
+                g.op(mul(&[4, h, k_mla, t]), &[an])
+            };
+            let q_abs = g.op(mul(&[4, kv_lora, h, t]), &[q]);
+            let q_pe = g.op(mul(&[4, rope, h, t]), &[q, pos]);
+            let qcur = g.op(
+                mul(&[4, kv_lora.saturating_add(rope), h, t]),
+                &[q_abs, q_pe],
+            );
+            let kv = g.op(mul(&[4, kv_lora.saturating_add(rope), t]), &[an]);
+            let kv_c = g.op(mul(&[4, kv_lora, t]), &[kv]);
+            let kv_c = g.same(&[kv_c]);
+            let k_pe = g.op(mul(&[4, rope, t]), &[kv, pos]);
+            let kcur = g.op(mul(&[4, kv_lora.saturating_add(rope), t]), &[kv_c, k_pe]);
+            g.op(0, &[kcur, k_idxs]);
+            let lat = if fa {
+                g.op(mul(&[4, kv_lora, h, t]), &[qcur, mask])
+            } else {
+                // V is the latent part of the K cache, made contiguous (f16).
+                let v_cont = g.op(mul(&[2, cells, kv_lora]), &[]);
+                let kq = g.op(mul(&[4, cells, t, h]), &[qcur]);
+                let kq = g.same(&[kq, mask]);
+                g.op(mul(&[4, kv_lora, t, h]), &[v_cont, kq])
+            };
+            let dec = g.op(mul(&[4, v_mla, h, t]), &[lat]);
+            g.op(mul(&[4, v_mla, h, t]), &[dec])
+        } else {
+            // `build_attn` expands Q, V, K in that order (K last for rope fusion); the
+            // sliding-window variant (`llm_graph_input_attn_kv_iswa`) expands Q, K, V.
+            // With Q/K norms (`attn_q_norm`, `attn_k_norm`) the projection is also read
+            // through a view, so the norm cannot reuse it and gets a tensor of its own.
+            let qk = |g: &mut Graph, size: u64| {
+                let x = g.op(size, &[an]);
+                let x = if ap.qk_norm { g.op(size, &[x]) } else { x };
+                g.same(&[x, pos])
+            };
+            let q = qk(&mut g, mul(&[4, dk, h, t]));
+            let (k, v) = if iswa {
+                let k = qk(&mut g, mul(&[4, dk, hkv, t]));
+                (k, g.op(mul(&[4, dv, hkv, t]), &[an]))
+            } else {
+                let v = g.op(mul(&[4, dv, hkv, t]), &[an]);
+                (qk(&mut g, mul(&[4, dk, hkv, t])), v)
+            };
+            g.op(0, &[k, k_idxs]);
+            g.op(0, &[v, v_idxs.unwrap_or(k_idxs)]);
+            if fa {
+                g.op(mul(&[4, dv, h, t]), &[q, mask])
+            } else {
+                let kq = g.op(mul(&[4, cells, t, h]), &[q]);
+                let kq = g.same(&[kq, mask]);
+                let kqv = g.op(mul(&[4, dv, t, h]), &[kq]);
+                g.op(mul(&[4, dv, h, t]), &[kqv])
+            }
+        };
+        let mut a = g.op(mul(&[4, e, t]), &[attn]);
+        let tt = if last { n_out } else { t };
+        if last {
+            a = g.op(mul(&[4, e, tt]), &[a, out_ids]);
+            x = g.op(mul(&[4, e, tt]), &[x, out_ids]);
+        }
+        let ffn_inp = g.same(&[a, x]);
+
+        // Feed-forward.
+        let norm = g.op(mul(&[4, e, tt]), &[ffn_inp]);
+        let fnorm = g.same(&[norm]);
+        let moe_layer = ap.n_expert > 0 && il >= ap.n_layer_dense_lead;
+        let ffn_out = if moe_layer {
+            let n_exp = ap.n_expert;
+            let k = ap.n_expert_used.max(1);
+            let f = if ap.n_ff_exp > 0 {
+                ap.n_ff_exp
+            } else {
+                ap.n_ff[il]
+            };
+            let logits = g.op(mul(&[4, n_exp, tt]), &[fnorm]);
+            let probs = g.same(&[logits]);
+            let argsort = g.op(mul(&[4, n_exp, tt]), &[probs]);
+            let weights = g.op(mul(&[4, k, tt]), &[probs, argsort]);
+            let gate = g.op(mul(&[4, f, k, tt]), &[fnorm, argsort]);
+            let up = g.op(mul(&[4, f, k, tt]), &[fnorm, argsort]);
+            let glu = g.op(mul(&[4, f, k, tt]), &[gate, up]);
+            let down = g.op(mul(&[4, e, k, tt]), &[glu, argsort]);
+            let weighted = g.same(&[down, weights]);
+            let mut out = g.op(mul(&[4, e, tt]), &[weighted]);
+            for _ in 2..k {
+                out = g.same(&[out]);
+            }
+            if ap.n_expert_shared > 0 {
+                let fs = f.saturating_mul(ap.n_expert_shared);
+                let gate = g.op(mul(&[4, fs, tt]), &[fnorm]);
+                let up = g.op(mul(&[4, fs, tt]), &[fnorm]);
+                let glu = g.op(mul(&[4, fs, tt]), &[gate, up]);
+                let sh = g.op(mul(&[4, e, tt]), &[glu]);
+                g.same(&[out, sh])
+            } else {
+                out
+            }
+        } else {
+            let f = ap.n_ff[il];
+            let gate = g.op(mul(&[4, f, tt]), &[fnorm]);
+            let up = g.op(mul(&[4, f, tt]), &[fnorm]);
+            let glu = g.op(mul(&[4, f, tt]), &[gate, up]);
+            g.op(mul(&[4, e, tt]), &[glu])
+        };
+        x = g.same(&[ffn_out, ffn_inp]);
+    }
+    if head {
+        let n = g.same(&[x]);
+        let n = g.same(&[n]);
+        g.op(mul(&[4, ap.n_vocab.saturating_mul(n_out)]), &[n]);
+    } else {
+        g.op(0, &[x]);
+    }
+    g
+}
