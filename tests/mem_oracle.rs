@@ -73,7 +73,7 @@ fn check(model: &gguflens::Model, r: &Row, compute_tolerance: f64) -> Vec<String
 fn run_grid(
     rows: Vec<Row>,
     path_of: impl Fn(&str) -> PathBuf,
-    compute_tolerance: f64,
+    compute_tolerance: impl Fn(&Row) -> f64,
 ) -> (usize, usize) {
     let mut cache: Vec<(String, ModelFiles)> = Vec::new();
     let mut failures = Vec::new();
@@ -89,7 +89,7 @@ fn run_grid(
         let model = files.parse().unwrap();
         if r.ok() {
             ok += 1;
-            let bad = check(&model, r, compute_tolerance);
+            let bad = check(&model, r, compute_tolerance(r));
             if !bad.is_empty() {
                 failures.push(format!(
                     "{} c={} ub={} np={} ctk={} ctv={} fa={}: {}",
@@ -129,9 +129,24 @@ fn run_grid(
     (ok, refused)
 }
 
+/// The documented compute-buffer bound per architecture (docs/ACCURACY.md says why).
+fn compute_bound(r: &Row) -> f64 {
+    match r.get("arch") {
+        // RWKV: the token-shift and WKV graphs are not rebuilt; the formula's two n_embd rows
+        // per token undercount the time-mix intermediates (five lerped inputs, low-rank
+        // projections): -22 % (rwkv6), -43 % (rwkv7).
+        "rwkv6" => 0.25,
+        "rwkv7" => 0.45,
+        // lfm2: the formula's FFN and mask terms overcount the short-convolution layers by up
+        // to +18 %.
+        "lfm2" => 0.20,
+        _ => 0.05,
+    }
+}
+
 #[test]
 fn real_models_match_llama_cpp() {
-    let (ok, refused) = run_grid(oracle::real_rows(), real_path, 0.05);
+    let (ok, refused) = run_grid(oracle::real_rows(), real_path, |_| 0.05);
     assert_eq!((ok, refused), (132, 14));
 }
 
@@ -139,7 +154,17 @@ fn real_models_match_llama_cpp() {
 fn synthetic_architectures_match_llama_cpp() {
     let rows = oracle::synthetic_rows();
     let archs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.get("arch")).collect();
-    for a in ["llama", "deci", "qwen2", "deepseek2", "mamba", "gemma2"] {
+    for a in [
+        "llama",
+        "deci",
+        "qwen2",
+        "deepseek2",
+        "mamba",
+        "gemma2",
+        "rwkv6",
+        "rwkv7",
+        "lfm2",
+    ] {
         assert!(archs.contains(a), "no recorded rows for {a}");
     }
     // The models are regenerated from gguflens::synthetic; a changed generator needs re-recording
@@ -148,8 +173,9 @@ fn synthetic_architectures_match_llama_cpp() {
     gguflens::synthetic::write_all(&dir).unwrap();
     let n = rows.len();
     // Everything exact must match to the byte; the compute buffer within 5 % (the replayed
-    // graph allocator for attention models, the bounding formula for mamba).
-    let (ok, refused) = run_grid(rows, |f| dir.join(f), 0.05);
+    // graph allocator for attention models, the bounding formula for mamba), wider for the
+    // recurrent and hybrid graphs the bounding formula does not model (docs/ACCURACY.md).
+    let (ok, refused) = run_grid(rows, |f| dir.join(f), compute_bound);
     assert_eq!(ok + refused, n);
     assert!(ok >= 60 && refused >= 5, "{ok} ok, {refused} refused");
 }

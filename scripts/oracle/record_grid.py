@@ -6,6 +6,7 @@ plus rs_buffer_bytes) and fixtures/oracle/synthetic-allocations.jsonl (every run
     python3 scripts/oracle/llama_alloc.py --install     # once: builds llama.cpp (~20 min, 2 cores)
     cargo run --example oracle_models -- target/oracle-models
     python3 scripts/oracle/record_grid.py target/oracle-models
+    python3 scripts/oracle/record_grid.py target/oracle-models --only=synth-rwkv6.gguf  # one model
 
 CI never runs this; tests/mem_oracle.rs compares gguflens against the committed CSV.
 """
@@ -35,6 +36,10 @@ ARCH = {
     "synth-mamba.gguf": "mamba",
     "synth-gemma2-swa.gguf": "gemma2",
     "synth-llama-moe.gguf": "llama",
+    "synth-rwkv6.gguf": "rwkv6",
+    "synth-rwkv7.gguf": "rwkv7",
+    "synth-lfm2.gguf": "lfm2",
+    "synth-lfm2-swa.gguf": "lfm2",
 }
 # K rows narrower than a 32-element block cannot hold a quantized cache.
 NO_QUANT = {"synth-qwen2-bias.gguf", "synth-mamba.gguf"}
@@ -75,12 +80,18 @@ def row(file, s, r):
     ctx = r.get("context", {})
     kv = [b for b in bufs if b["kind"] == "kv"]
     caches = ctx.get("kv_caches", [])
+    # A cache of zero layers (the full-attention half of a hybrid whose attention layers are all
+    # sliding-window ones) logs its size but allocates no buffer: pair buffers with the caches
+    # that have layers.
+    it = iter(kv)
+    if r.get("status") == "ok" and caches:
+        kv = [next(it, None) if c["layers"] > 0 else {"bytes": 0} for c in caches]
     model = [b for b in bufs if b["kind"] == "model"]
     rs = [b for b in bufs if b["kind"] == "rs"]
     out = [b for b in bufs if b["kind"] == "output"]
     comp = [b for b in bufs if b["kind"] == "compute"]
     ok = r.get("status") == "ok"
-    swa = len(kv) == 2
+    swa = len(kv) == 2 and kv[1] is not None
     fa_req = s["fa"]
     fa_act = ""
     if ok:
@@ -105,7 +116,7 @@ def row(file, s, r):
         "model_buffers_mib": ";".join(f"{m['buffer_type']}={m['mib']}" for m in model),
         "model_buffers_bytes": ";".join(f"{m['buffer_type']}={b(m['bytes'])}" for m in model),
         "kv_layers": caches[0]["layers"] if ok and caches else "",
-        "kv_buffer_bytes": b(kv[0]["bytes"]) if ok and kv else ("0" if ok else ""),
+        "kv_buffer_bytes": b(kv[0]["bytes"]) if ok and kv and kv[0] else ("0" if ok else ""),
         "swa_kv_layers": caches[1]["layers"] if ok and len(caches) > 1 else "",
         "swa_kv_buffer_bytes": b(kv[1]["bytes"]) if ok and swa else "",
         "rs_buffer_bytes": b(sum(x["bytes"] for x in rs)) if ok and rs and all(x["bytes"] is not None for x in rs) else ("0" if ok else ""),
@@ -118,12 +129,29 @@ def row(file, s, r):
 
 
 def main():
-    models_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "oracle-models")
+    args = [a for a in sys.argv[1:] if not a.startswith("--only=")]
+    only = [a.split("=", 1)[1].split(",") for a in sys.argv[1:] if a.startswith("--only=")]
+    only = set(only[0]) if only else None
+    models_dir = args[0] if args else os.path.join(ROOT, "target", "oracle-models")
     if not os.path.exists(llama_alloc.SHIM):
         llama_alloc.build_shim()
+    # With --only=FILE,FILE the other models' recorded rows are kept as they are.
+    kept_rows, kept_json = {}, {}
+    if only is not None:
+        with open(OUT_CSV, newline="") as f:
+            for d in csv.DictReader(f):
+                kept_rows.setdefault(d["file"], []).append(d)
+        with open(OUT_JSONL) as f:
+            for line in f:
+                kept_json.setdefault(json.loads(line)["model"], []).append(line.rstrip("\n"))
     rows = []
     with open(OUT_JSONL, "w") as jl:
         for file in sorted(ARCH):
+            if only is not None and file not in only:
+                for line in kept_json.get(file, []):
+                    jl.write(line + "\n")
+                rows.extend(kept_rows.get(file, []))
+                continue
             path = os.path.join(models_dir, file)
             for s in grid(file):
                 r = llama_alloc.run(argv_for(path, s))

@@ -34,13 +34,13 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (
     let f = ap.n_ff.iter().copied().max().unwrap_or(0);
     let h = ap.n_head.iter().copied().max().unwrap_or(0);
     let ek = (0..ap.n_layer).map(|il| ap.e_k(il)).max().unwrap_or(0);
-    let has_attn = ap.kv_layer.iter().any(|&k| k);
-    let kv_b = if has_attn { ctx.kv_cells as u64 } else { 0 };
-    let kv_s = if has_attn && ap.has_swa() {
-        ctx.swa_cells as u64
-    } else {
-        0
-    };
+    // Each cache counts only when some attention layer reads it: a hybrid whose attention
+    // layers are all sliding-window ones (lfm2 with a window) builds no full-context mask.
+    let swa = ap.has_swa();
+    let has_full = (0..ap.n_layer).any(|il| ap.kv_layer[il] && !(swa && ap.is_swa[il]));
+    let has_swa = (0..ap.n_layer).any(|il| ap.kv_layer[il] && swa && ap.is_swa[il]);
+    let kv_b = if has_full { ctx.kv_cells as u64 } else { 0 };
+    let kv_s = if has_swa { ctx.swa_cells as u64 } else { 0 };
     let kv_max = kv_b.max(kv_s);
 
     let head = mul(&[4, n_out, ap.n_vocab]).saturating_add(mul(&[4, t, 3 * e + 1]));

@@ -81,6 +81,10 @@ impl M {
     fn blk(&mut self, i: u32, name: &str, dims: &[u64]) {
         self.t(&format!("blk.{i}.{name}"), dims);
     }
+    /// A block tensor kept in F32 whatever its rank (mixing coefficients added to activations).
+    fn f32(&mut self, i: u32, name: &str, dims: &[u64]) {
+        self.tq(&format!("blk.{i}.{name}"), dims, GgmlType::F32);
+    }
 }
 
 fn u32s_array(v: &[u32]) -> BValue {
@@ -331,6 +335,140 @@ pub fn llama_moe() -> GgufBuilder {
     m.b
 }
 
+/// An RWKV6 (Finch): recurrent only, a token-shift state (`2 × n_embd`) and a WKV state
+/// (`n_embd × head_size`) per layer and sequence.
+pub fn rwkv6() -> GgufBuilder {
+    let (n_layer, e, hs, ff, mix, decay) = (3u32, 64u64, 16u64, 128u64, 8u64, 16u64);
+    let mut m = M::new("rwkv6", "synthetic rwkv6", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", 0);
+    m.kv("attention.layer_norm_epsilon", BValue::F32(1e-5));
+    m.u32("wkv.head_size", hs as u32);
+    m.u32("time_mix_extra_dim", mix as u32);
+    m.u32("time_decay_extra_dim", decay as u32);
+    m.u32("rescale_every_n_layers", 6);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("token_embd_norm.weight", &[e]);
+    m.t("token_embd_norm.bias", &[e]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output_norm.bias", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        for n in ["attn_norm", "attn_norm_2", "time_mix_ln"] {
+            m.blk(i, &format!("{n}.weight"), &[e]);
+            m.blk(i, &format!("{n}.bias"), &[e]);
+        }
+        m.blk(i, "time_mix_w1.weight", &[e, mix * 5]);
+        m.blk(i, "time_mix_w2.weight", &[mix, e, 5]);
+        m.f32(i, "time_mix_lerp_x.weight", &[e, 1, 1]);
+        m.f32(i, "time_mix_lerp_fused.weight", &[e, 1, 1, 5]);
+        m.f32(i, "time_mix_first.weight", &[hs, e / hs]);
+        m.f32(i, "time_mix_decay.weight", &[e]);
+        m.blk(i, "time_mix_decay_w1.weight", &[e, decay]);
+        m.blk(i, "time_mix_decay_w2.weight", &[decay, e]);
+        for n in ["key", "value", "receptance", "gate", "output"] {
+            m.blk(i, &format!("time_mix_{n}.weight"), &[e, e]);
+        }
+        m.f32(i, "channel_mix_lerp_k.weight", &[e, 1, 1]);
+        m.f32(i, "channel_mix_lerp_r.weight", &[e, 1, 1]);
+        m.blk(i, "channel_mix_key.weight", &[e, ff]);
+        m.blk(i, "channel_mix_value.weight", &[ff, e]);
+        m.blk(i, "channel_mix_receptance.weight", &[e, e]);
+    }
+    m.b
+}
+
+/// An RWKV7 (Goose): recurrent only, like RWKV6 with low-rank decay/ICLR/value-mix/gate.
+pub fn rwkv7() -> GgufBuilder {
+    let (n_layer, e, hs, ff) = (3u32, 64u64, 16u64, 256u64);
+    let (decay, iclr, vmix, gate) = (16u64, 8u64, 8u64, 32u64);
+    let mut m = M::new("rwkv7", "synthetic rwkv7", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", 0);
+    m.kv("attention.layer_norm_epsilon", BValue::F32(1e-5));
+    m.u32("wkv.head_size", hs as u32);
+    m.u32("attention.decay_lora_rank", decay as u32);
+    m.u32("attention.iclr_lora_rank", iclr as u32);
+    m.u32("attention.value_residual_mix_lora_rank", vmix as u32);
+    m.u32("attention.gate_lora_rank", gate as u32);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("token_embd_norm.weight", &[e]);
+    m.t("token_embd_norm.bias", &[e]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output_norm.bias", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        for n in ["attn_norm", "attn_norm_2", "time_mix_ln"] {
+            m.blk(i, &format!("{n}.weight"), &[e]);
+            m.blk(i, &format!("{n}.bias"), &[e]);
+        }
+        let v_rank = if i == 0 { iclr } else { vmix };
+        for (n, r) in [("w", decay), ("a", iclr), ("v", v_rank), ("g", gate)] {
+            if n != "g" {
+                m.blk(i, &format!("time_mix_{n}0.weight"), &[e]);
+            }
+            m.blk(i, &format!("time_mix_{n}1.weight"), &[e, r]);
+            m.blk(i, &format!("time_mix_{n}2.weight"), &[r, e]);
+        }
+        m.f32(i, "time_mix_lerp_fused.weight", &[e, 1, 1, 6]);
+        for n in ["k_k", "k_a", "r_k"] {
+            m.blk(i, &format!("time_mix_{n}.weight"), &[e]);
+        }
+        for n in ["key", "value", "receptance", "output"] {
+            m.blk(i, &format!("time_mix_{n}.weight"), &[e, e]);
+        }
+        m.f32(i, "channel_mix_lerp_k.weight", &[e, 1, 1]);
+        m.blk(i, "channel_mix_key.weight", &[e, ff]);
+        m.blk(i, "channel_mix_value.weight", &[ff, e]);
+    }
+    m.b
+}
+
+/// An LFM2 hybrid: short-convolution layers (recurrent state `(l_cache − 1) × n_embd`) and
+/// attention layers (KV heads 0 marks a convolution layer); with `window` the attention layers
+/// are sliding-window ones (llama.cpp's hybrid-iSWA memory).
+pub fn lfm2(window: Option<u32>) -> GgufBuilder {
+    let (e, h, d, ff, l_cache) = (64u64, 2u32, 32u64, 128u64, 3u64);
+    let hkv = [0u32, 0, 1, 0, 1, 0];
+    let n_layer = hkv.len() as u32;
+    let name = if window.is_some() {
+        "synthetic lfm2 SWA"
+    } else {
+        "synthetic lfm2"
+    };
+    let mut m = M::new("lfm2", name, n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.kv("attention.head_count_kv", u32s_array(&hkv));
+    m.u32("shortconv.l_cache", l_cache as u32);
+    if let Some(w) = window {
+        m.u32("attention.sliding_window", w);
+    }
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("token_embd_norm.weight", &[e]);
+    for i in 0..n_layer {
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.blk(i, "ffn_gate.weight", &[e, ff]);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.blk(i, "attn_norm.weight", &[e]);
+        let kv = d * hkv[i as usize] as u64;
+        if kv == 0 {
+            m.blk(i, "shortconv.conv.weight", &[l_cache, e]);
+            m.blk(i, "shortconv.in_proj.weight", &[e, 3 * e]);
+            m.blk(i, "shortconv.out_proj.weight", &[e, e]);
+        } else {
+            m.blk(i, "attn_q_norm.weight", &[d]);
+            m.blk(i, "attn_k_norm.weight", &[d]);
+            m.blk(i, "attn_q.weight", &[e, e]);
+            m.blk(i, "attn_k.weight", &[e, kv]);
+            m.blk(i, "attn_v.weight", &[e, kv]);
+            m.blk(i, "attn_output.weight", &[e, e]);
+        }
+    }
+    m.b
+}
+
 /// Every synthetic model with its file name.
 pub fn all() -> Vec<(&'static str, GgufBuilder)> {
     vec![
@@ -341,6 +479,10 @@ pub fn all() -> Vec<(&'static str, GgufBuilder)> {
         ("synth-mamba.gguf", mamba()),
         ("synth-gemma2-swa.gguf", gemma2_swa()),
         ("synth-llama-moe.gguf", llama_moe()),
+        ("synth-rwkv6.gguf", rwkv6()),
+        ("synth-rwkv7.gguf", rwkv7()),
+        ("synth-lfm2.gguf", lfm2(None)),
+        ("synth-lfm2-swa.gguf", lfm2(Some(128))),
     ]
 }
 
