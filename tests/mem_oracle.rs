@@ -140,6 +140,12 @@ fn compute_bound(r: &Row) -> f64 {
         // lfm2: the formula's FFN and mask terms overcount the short-convolution layers by up
         // to +18 %.
         "lfm2" => 0.20,
+        // granitehybrid: the same formula over Mamba-2 layers, up to +38 % (no flash
+        // attention, short context: the KQ term assumes every layer attends).
+        "granitehybrid" => 0.40,
+        // cohere2: the replayed parallel-block graph is exact without flash attention and
+        // one [n_embd, T] tensor short with it (-2 to -7 %).
+        "cohere2" => 0.07,
         _ => 0.05,
     }
 }

@@ -23,6 +23,9 @@
 //!   down; MoE FFN: router logits and probabilities `[n_expert, T]`, the argsort, the selected
 //!   experts' gate/up/GLU `[n_ff_exp, n_expert_used, T]` and down `[n_embd, n_expert_used, T]`,
 //!   weighted in place and summed; shared experts as a dense FFN of their own width;
+//! * parallel blocks (`cohere2`, `command-r`): the FFN reads the attention's input norm, and
+//!   the output projection, read only by the final sum, is computed after the FFN, so the
+//!   norm, the residual and the attention result stay alive through it;
 //! * in the last layer only the output rows continue after attention (`out_ids`).
 //!
 //! Then the output norm and the logits `[n_vocab, n_outputs]`.
@@ -54,6 +57,7 @@ fn build(ap: &ArchParams, ctx: &ContextSizes, head: bool) -> Graph {
     let n_out = t.min(ctx.n_outputs_max as u64).max(1);
     let e = ap.n_embd;
     let fa = ctx.flash_attn;
+    let parallel = matches!(ap.arch.as_str(), "cohere2" | "command-r");
     let mut g = Graph::default();
 
     // Graph inputs, in the order the graph first reads them.
@@ -179,17 +183,37 @@ fn build(ap: &ArchParams, ctx: &ContextSizes, head: bool) -> Graph {
                 g.op(mul(&[4, dv, h, t]), &[kqv])
             }
         };
-        let mut a = g.op(mul(&[4, e, t]), &[attn]);
+        // Parallel blocks outside the last layer: nothing reads the output projection before
+        // the final sum, so ggml's depth-first order computes it after the FFN and the
+        // attention result stays alive through the FFN instead.
+        let deferred = parallel && !last;
+        let mut a = if deferred {
+            attn
+        } else {
+            g.op(mul(&[4, e, t]), &[attn])
+        };
         let tt = if last { n_out } else { t };
         if last {
             a = g.op(mul(&[4, e, tt]), &[a, out_ids]);
             x = g.op(mul(&[4, e, tt]), &[x, out_ids]);
         }
-        let ffn_inp = g.same(&[a, x]);
+        // Parallel blocks (cohere2, command-r): the FFN reads the attention's input norm and
+        // both outputs are added to the residual afterwards, so the norm, the residual and
+        // the attention output all stay alive through the FFN.
+        let (ffn_inp, fnorm) = if parallel {
+            let fin = if last {
+                g.op(mul(&[4, e, tt]), &[an, out_ids])
+            } else {
+                an
+            };
+            (a, fin)
+        } else {
+            let ffn_inp = g.same(&[a, x]);
+            let norm = g.op(mul(&[4, e, tt]), &[ffn_inp]);
+            (ffn_inp, g.same(&[norm]))
+        };
 
         // Feed-forward.
-        let norm = g.op(mul(&[4, e, tt]), &[ffn_inp]);
-        let fnorm = g.same(&[norm]);
         let moe_layer = ap.n_expert > 0 && il >= ap.n_layer_dense_lead;
         let ffn_out = if moe_layer {
             let n_exp = ap.n_expert;
@@ -229,7 +253,17 @@ fn build(ap: &ArchParams, ctx: &ContextSizes, head: bool) -> Graph {
             let glu = g.op(mul(&[4, f, tt]), &[gate, up]);
             g.op(mul(&[4, e, tt]), &[glu])
         };
-        x = g.same(&[ffn_out, ffn_inp]);
+        x = if parallel {
+            let y = g.same(&[ffn_out, x]);
+            let a = if deferred {
+                g.op(mul(&[4, e, t]), &[ffn_inp])
+            } else {
+                ffn_inp
+            };
+            g.same(&[y, a])
+        } else {
+            g.same(&[ffn_out, ffn_inp])
+        };
     }
     if head {
         let n = g.same(&[x]);

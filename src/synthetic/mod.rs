@@ -469,6 +469,87 @@ pub fn lfm2(window: Option<u32>) -> GgufBuilder {
     m.b
 }
 
+/// A Granite 4 hybrid: Mamba-2 layers (grouped state: conv state
+/// `(d_conv − 1) × (d_inner + 2·n_group·d_state)`, scan state `d_state × d_inner`) between
+/// attention layers (KV heads 0 marks a Mamba layer).
+pub fn granite_hybrid() -> GgufBuilder {
+    let (e, h, d, ff) = (64u64, 2u32, 32u64, 128u64);
+    let (d_conv, d_state, n_group, n_ssm_head) = (4u64, 16u64, 2u64, 4u64);
+    let d_inner = 2 * e;
+    let hkv = [0u32, 0, 1, 0, 0, 1];
+    let n_layer = hkv.len() as u32;
+    let mut m = M::new(
+        "granitehybrid",
+        "synthetic granite hybrid",
+        n_layer,
+        e as u32,
+        4096,
+    );
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.kv("attention.head_count_kv", u32s_array(&hkv));
+    m.u32("ssm.conv_kernel", d_conv as u32);
+    m.u32("ssm.inner_size", d_inner as u32);
+    m.u32("ssm.state_size", d_state as u32);
+    m.u32("ssm.time_step_rank", n_ssm_head as u32);
+    m.u32("ssm.group_count", n_group as u32);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    let conv = d_inner + 2 * n_group * d_state;
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        let kv = d * hkv[i as usize] as u64;
+        if kv == 0 {
+            m.blk(i, "ssm_in.weight", &[e, conv + d_inner + n_ssm_head]);
+            m.blk(i, "ssm_conv1d.weight", &[d_conv, conv]);
+            m.blk(i, "ssm_conv1d.bias", &[conv]);
+            m.blk(i, "ssm_dt.bias", &[n_ssm_head]);
+            m.f32(i, "ssm_a", &[1, n_ssm_head]);
+            m.f32(i, "ssm_d", &[1, n_ssm_head]);
+            m.f32(i, "ssm_norm.weight", &[d_inner / n_group, n_group]);
+            m.blk(i, "ssm_out.weight", &[d_inner, e]);
+        } else {
+            m.blk(i, "attn_q.weight", &[e, d * h as u64]);
+            m.blk(i, "attn_k.weight", &[e, kv]);
+            m.blk(i, "attn_v.weight", &[e, kv]);
+            m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        }
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.blk(i, "ffn_gate.weight", &[e, ff]);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+        m.blk(i, "ffn_up.weight", &[e, ff]);
+    }
+    m.b
+}
+
+/// A Cohere2 (Command R7B): three sliding-window layers then one global layer (window 256),
+/// parallel attention and FFN, tied embeddings.
+pub fn cohere2() -> GgufBuilder {
+    let (n_layer, e, h, hkv, ff) = (8u32, 128u64, 4u32, 2u32, 256u64);
+    let d = e / h as u64;
+    let mut m = M::new("cohere2", "synthetic cohere2 SWA", n_layer, e as u32, 8192);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("attention.sliding_window", 256);
+    m.kv("attention.layer_norm_epsilon", BValue::F32(1e-5));
+    m.kv("logit_scale", BValue::F32(0.25));
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    let kv = d * hkv as u64;
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q.weight", &[e, e]);
+        m.blk(i, "attn_k.weight", &[e, kv]);
+        m.blk(i, "attn_v.weight", &[e, kv]);
+        m.blk(i, "attn_output.weight", &[e, e]);
+        m.blk(i, "ffn_gate.weight", &[e, ff]);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+        m.blk(i, "ffn_up.weight", &[e, ff]);
+    }
+    m.b
+}
+
 /// Every synthetic model with its file name.
 pub fn all() -> Vec<(&'static str, GgufBuilder)> {
     vec![
@@ -483,6 +564,8 @@ pub fn all() -> Vec<(&'static str, GgufBuilder)> {
         ("synth-rwkv7.gguf", rwkv7()),
         ("synth-lfm2.gguf", lfm2(None)),
         ("synth-lfm2-swa.gguf", lfm2(Some(128))),
+        ("synth-granite-hybrid.gguf", granite_hybrid()),
+        ("synth-cohere2-swa.gguf", cohere2()),
     ]
 }
 
