@@ -42,6 +42,7 @@ ARCH = {
     "synth-lfm2-swa.gguf": "lfm2",
     "synth-granite-hybrid.gguf": "granitehybrid",
     "synth-cohere2-swa.gguf": "cohere2",
+    "synth-llama4-chunked.gguf": "llama4",
 }
 # K rows narrower than a 32-element block cannot hold a quantized cache.
 NO_QUANT = {"synth-qwen2-bias.gguf", "synth-mamba.gguf"}
@@ -63,6 +64,12 @@ def grid(file):
     if file in ("synth-gemma2-swa.gguf", "synth-cohere2-swa.gguf"):
         g.append(dict(c=4096, fa="on", swa_full=True))
         g.append(dict(c=8192, fa="off", np=3))
+    if file == "synth-llama4-chunked.gguf":
+        # Contexts past llama.cpp's fixed 8192-token chunk, where the chunked cache is smaller.
+        g.append(dict(c=16384, fa="on"))
+        g.append(dict(c=16384, fa="off"))
+        g.append(dict(c=20000, fa="on", np=2))
+        g.append(dict(c=16384, fa="on", swa_full=True))
     return g
 
 

@@ -550,6 +550,53 @@ pub fn cohere2() -> GgufBuilder {
     m.b
 }
 
+/// A Llama 4: chunked attention (llama.cpp forces 8192-token chunks) on three layers of four,
+/// MoE with a shared expert on every other layer.
+pub fn llama4() -> GgufBuilder {
+    let (n_layer, e, h, hkv, d, ff, ff_exp, n_expert) =
+        (4u32, 128u64, 4u32, 2u32, 32u64, 256u64, 64u64, 4u64);
+    let mut m = M::new(
+        "llama4",
+        "synthetic llama4 chunked",
+        n_layer,
+        e as u32,
+        65536,
+    );
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("expert_feed_forward_length", ff_exp as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("rope.dimension_count", d as u32);
+    m.u32("expert_count", n_expert as u32);
+    m.u32("expert_used_count", 1);
+    m.u32("interleave_moe_layer_step", 2);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
+        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.blk(i, "ffn_norm.weight", &[e]);
+        if (i + 1) % 2 == 0 {
+            m.blk(i, "ffn_gate_inp.weight", &[e, n_expert]);
+            m.blk(i, "ffn_gate_exps.weight", &[e, ff_exp, n_expert]);
+            m.blk(i, "ffn_down_exps.weight", &[ff_exp, e, n_expert]);
+            m.blk(i, "ffn_up_exps.weight", &[e, ff_exp, n_expert]);
+            m.blk(i, "ffn_gate_shexp.weight", &[e, ff_exp]);
+            m.blk(i, "ffn_down_shexp.weight", &[ff_exp, e]);
+            m.blk(i, "ffn_up_shexp.weight", &[e, ff_exp]);
+        } else {
+            m.blk(i, "ffn_gate.weight", &[e, ff]);
+            m.blk(i, "ffn_down.weight", &[ff, e]);
+            m.blk(i, "ffn_up.weight", &[e, ff]);
+        }
+    }
+    m.b
+}
+
 /// Every synthetic model with its file name.
 pub fn all() -> Vec<(&'static str, GgufBuilder)> {
     vec![
@@ -566,6 +613,7 @@ pub fn all() -> Vec<(&'static str, GgufBuilder)> {
         ("synth-lfm2-swa.gguf", lfm2(Some(128))),
         ("synth-granite-hybrid.gguf", granite_hybrid()),
         ("synth-cohere2-swa.gguf", cohere2()),
+        ("synth-llama4-chunked.gguf", llama4()),
     ]
 }
 
