@@ -43,6 +43,7 @@ ARCH = {
     "synth-granite-hybrid.gguf": "granitehybrid",
     "synth-cohere2-swa.gguf": "cohere2",
     "synth-llama4-chunked.gguf": "llama4",
+    "synth-gemma4-shared-kv.gguf": "gemma4",
 }
 # K rows narrower than a 32-element block cannot hold a quantized cache.
 NO_QUANT = {"synth-qwen2-bias.gguf", "synth-mamba.gguf"}
@@ -61,7 +62,7 @@ def grid(file):
         g.append(dict(c=2048, fa="on", ctk="q8_0", ctv="q8_0"))
         g.append(dict(c=2048, fa="off", ctk="q4_0", ctv="f16"))
         g.append(dict(c=2048, fa="off", ctk="q8_0", ctv="q8_0"))  # refused by llama.cpp
-    if file in ("synth-gemma2-swa.gguf", "synth-cohere2-swa.gguf"):
+    if file in ("synth-gemma2-swa.gguf", "synth-cohere2-swa.gguf", "synth-gemma4-shared-kv.gguf"):
         g.append(dict(c=4096, fa="on", swa_full=True))
         g.append(dict(c=8192, fa="off", np=3))
     if file == "synth-llama4-chunked.gguf":

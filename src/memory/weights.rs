@@ -51,6 +51,9 @@ pub(crate) struct Tensors {
     pub tied: Option<TensorSlot>,
 }
 
+/// Archs whose loader creates the tied output matrix before the token embedding.
+const OUTPUT_BEFORE_EMBD: &[&str] = &["gemma3n", "gemma4"];
+
 fn classify(name: &str, arch: &str, n_layer: usize) -> Unit {
     if let Some(rest) = name.strip_prefix("blk.") {
         if let Some(i) = rest.split('.').next().and_then(|s| s.parse::<usize>().ok()) {
@@ -244,9 +247,18 @@ pub(crate) fn place_tensors(
             }
         }
     }
-    if let (Some(tied), Device::Gpu(_)) = (&t.tied, output_device) {
-        let d = &mut devices[idx(output_device)];
-        d.bytes = d.bytes.saturating_add(tied.gpu_bytes);
+    match (&t.tied, output_device) {
+        (Some(tied), Device::Gpu(_)) => {
+            let d = &mut devices[idx(output_device)];
+            d.bytes = d.bytes.saturating_add(tied.gpu_bytes);
+        }
+        // gemma3n and gemma4 create the tied output before `token_embd`: llama.cpp's loader finds
+        // no existing tensor to share in the CPU context and adds a second one of the same
+        // name, so a loaded (not mapped) model holds the embedding matrix twice.
+        (Some(tied), Device::Cpu) if !p.mmap && OUTPUT_BEFORE_EMBD.contains(&ap.arch.as_str()) => {
+            devices[0].bytes = devices[0].bytes.saturating_add(tied.cpu_bytes);
+        }
+        _ => {}
     }
     for &d in &layer_device {
         devices[idx(d)].layers += 1;

@@ -597,6 +597,64 @@ pub fn llama4() -> GgufBuilder {
     m.b
 }
 
+/// A Gemma 4: per-layer sliding-window pattern (array), different head sizes for full and
+/// sliding-window layers, and the last two layers reusing earlier layers' KV (no cache of
+/// their own).
+pub fn gemma4() -> GgufBuilder {
+    let (e, h, hkv, d_full, d_swa, ff) = (128u64, 2u32, 1u32, 64u64, 32u64, 256u64);
+    // Shared layers reuse the last sliding-window and the last full layer before them.
+    let swa = [true, true, true, false, true, false];
+    let n_layer = swa.len() as u32;
+    let shared = 2u32;
+    let mut m = M::new(
+        "gemma4",
+        "synthetic gemma4 shared KV",
+        n_layer,
+        e as u32,
+        8192,
+    );
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("attention.key_length", d_full as u32);
+    m.u32("attention.value_length", d_full as u32);
+    m.u32("attention.key_length_swa", d_swa as u32);
+    m.u32("attention.value_length_swa", d_swa as u32);
+    m.u32("attention.sliding_window", 128);
+    m.kv(
+        "attention.sliding_window_pattern",
+        BValue::Array(
+            ValueType::BOOL,
+            swa.iter().map(|&b| BValue::Bool(b)).collect(),
+        ),
+    );
+    m.u32("attention.shared_kv_layers", shared);
+    m.u32("embedding_length_per_layer_input", 0);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("rope_freqs.weight", &[d_full / 2]);
+    for i in 0..n_layer {
+        let d = if swa[i as usize] { d_swa } else { d_full };
+        let kv = d * hkv as u64;
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
+        m.blk(i, "attn_q_norm.weight", &[d]);
+        if i < n_layer - shared {
+            m.blk(i, "attn_k.weight", &[e, kv]);
+            m.blk(i, "attn_v.weight", &[e, kv]);
+            m.blk(i, "attn_k_norm.weight", &[d]);
+        }
+        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.blk(i, "post_attention_norm.weight", &[e]);
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.blk(i, "ffn_gate.weight", &[e, ff]);
+        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+        m.blk(i, "post_ffw_norm.weight", &[e]);
+    }
+    m.b
+}
+
 /// Every synthetic model with its file name.
 pub fn all() -> Vec<(&'static str, GgufBuilder)> {
     vec![
@@ -614,6 +672,7 @@ pub fn all() -> Vec<(&'static str, GgufBuilder)> {
         ("synth-granite-hybrid.gguf", granite_hybrid()),
         ("synth-cohere2-swa.gguf", cohere2()),
         ("synth-llama4-chunked.gguf", llama4()),
+        ("synth-gemma4-shared-kv.gguf", gemma4()),
     ]
 }
 
