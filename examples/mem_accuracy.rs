@@ -59,7 +59,9 @@ fn table(title: &str, rows: &[Row], path_of: &dyn Fn(&str) -> PathBuf) {
             (Err(e), false) => {
                 let agree = matches!(
                     e,
-                    MemoryError::QuantizedVNeedsFlashAttn(_) | MemoryError::MlaCacheTypes(..)
+                    MemoryError::QuantizedVNeedsFlashAttn(_)
+                        | MemoryError::MlaCacheTypes(..)
+                        | MemoryError::HeadSize { .. }
                 );
                 println!(
                     "{head}| refused | llama.cpp: {} | gguflens: {e} {} | | | | | | |",

@@ -20,6 +20,11 @@ use super::mul;
 use super::weights::Placement;
 use super::{ArchParams, ContextSizes, Device, DeviceEstimate, Figure, MemoryParams};
 
+/// Whether the compute buffer comes from the replayed graph rather than the bounding formula.
+pub(crate) fn rebuilt(ap: &ArchParams) -> bool {
+    super::graph::supported(ap)
+}
+
 /// (head term, layer term) in bytes.
 pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (u64, u64) {
     if super::graph::supported(ap) {

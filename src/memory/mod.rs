@@ -667,9 +667,12 @@ pub(crate) fn estimate_with(
     let terms = compute::terms(ap, &ctx, p);
     compute::split(&mut devices, placement, ap, &ctx, terms);
     if ap.memory == MemoryKind::Recurrent || ap.memory == MemoryKind::Hybrid {
-        notes.push("the compute buffer of recurrent layers is a heuristic (no oracle yet)".into());
-    }
-    if ap.n_expert > 0 {
+        notes.push(
+            "the compute buffer of recurrent and hybrid models is a bounding formula \
+             (-43 % to +38 % against llama.cpp on recorded rwkv/lfm2/granitehybrid models)"
+                .into(),
+        );
+    } else if ap.n_expert > 0 && !compute::rebuilt(ap) {
         notes.push("the compute buffer of MoE layers is a heuristic (no oracle yet)".into());
     }
 
