@@ -44,6 +44,8 @@ ARCH = {
     "synth-cohere2-swa.gguf": "cohere2",
     "synth-llama4-chunked.gguf": "llama4",
     "synth-gemma4-shared-kv.gguf": "gemma4",
+    "synth-qwen3next.gguf": "qwen3next",
+    "synth-jamba.gguf": "jamba",
 }
 # K rows narrower than a 32-element block cannot hold a quantized cache.
 NO_QUANT = {"synth-qwen2-bias.gguf", "synth-mamba.gguf"}

@@ -101,6 +101,8 @@ pub struct ArchParams {
     pub n_ff_exp: u64,
     /// `{arch}.ssm.inner_size`, or 0.
     pub ssm_d_inner: u64,
+    /// `{arch}.ssm.group_count` (Mamba-2 and gated delta-net layers), or 0.
+    pub ssm_n_group: u64,
     /// `{arch}.leading_dense_block_count`: leading layers with a dense FFN in MoE models.
     pub n_layer_dense_lead: usize,
     /// `{arch}.expert_shared_count`.
@@ -626,6 +628,7 @@ impl ArchParams {
             causal,
             n_ff_exp,
             ssm_d_inner: d_inner,
+            ssm_n_group: n_group,
             approximate,
             n_layer_dense_lead,
             n_expert_shared,

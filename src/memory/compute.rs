@@ -10,11 +10,15 @@
 //!
 //! * the head: logits `[n_vocab, n_outputs]` f32 plus the last activations `[n_embd, T]`,
 //!   `4·n_out·n_vocab + 4·T·(3·n_embd + 1)`;
-//! * the widest layer: attention masks (f16 with flash attention, f32 without) for each cache,
-//!   the KQ scores `[n_kv, T, n_head]` f32 without flash attention, the FFN activations and the
-//!   SSM scan's inputs and outputs.
+//! * the widest layer: attention masks (f16 with flash attention, f32 without) for each cache
+//!   some layer reads, the KQ scores `[n_kv, T, n_head]` f32 without flash attention, the
+//!   residual, and the widest of the FFN activations, the attention projections and the
+//!   recurrent mixer's activations (a layer holds one of them at a time). The mixer's width
+//!   per token is fitted per family to the recorded grids: 6·d_inner for Mamba-1, 9·d_inner
+//!   for Mamba-2, 10·d_inner for gated delta-net, 13·n_embd for RWKV6, 19·n_embd for RWKV7.
 //!
-//! The buffer is the larger of the two (docs/ACCURACY.md lists every recorded configuration).
+//! The buffer is the larger of the two (docs/ACCURACY.md lists every recorded configuration
+//! and the bound each architecture is held to).
 
 use super::mul;
 use super::weights::Placement;
@@ -61,8 +65,27 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (
     // Recurrent layers: the SSM input projection (2·d_inner), the conv, dt, scan and gate
     // outputs (d_inner each); RWKV-style layers without d_inner: about two n_embd rows.
     let ssm = if ap.recr_layer.iter().any(|&r| r) {
-        if ap.ssm_d_inner > 0 {
+        if ap.ssm_d_inner > 0 && matches!(ap.arch.as_str(), "qwen3next" | "qwen35" | "qwen35moe") {
+            // Gated delta-net: the fused QKVZ projection, the conv over Q/K/V, the gates and
+            // the chunked delta-rule intermediates, about 10·d_inner per token (fitted to the
+            // recorded qwen3next grid).
+            10 * ap.ssm_d_inner
+        } else if ap.ssm_d_inner > 0 && ap.ssm_n_group > 0 {
+            // Mamba-2: the wider input projection (z, x, B, C, dt), the conv over x/B/C, the
+            // grouped scan's output and the gated norm, about 9·d_inner per token (fitted to
+            // the recorded granitehybrid grid).
+            9 * ap.ssm_d_inner
+        } else if ap.ssm_d_inner > 0 {
             6 * ap.ssm_d_inner
+        } else if ap.arch.contains("rwkv7") {
+            // RWKV7's time mix: six lerped inputs, the decay/ICLR/value/gate low-rank
+            // branches, r/k/v, the normalized key and the WKV output, about 19 rows of
+            // n_embd per token (fitted to the recorded rwkv7 grid).
+            19 * e
+        } else if ap.arch.contains("rwkv6") {
+            // RWKV6's time mix: the five lerped inputs, r/k/v/g, the decay and the WKV
+            // output, about 13 rows of n_embd per token (fitted to the recorded rwkv6 grid).
+            13 * e
         } else {
             2 * e
         }
@@ -70,14 +93,10 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (
         0
     };
     let layer = if ctx.flash_attn {
-        let act = (4 * f)
-            .max(moe)
-            .saturating_add(e.saturating_add(ek).saturating_add(ssm));
+        let act = (4 * f).max(moe).max(ek.max(ssm)).saturating_add(e);
         mul(&[2, t, kv_b + kv_s]).saturating_add(mul(&[4, t, act]))
     } else {
-        let act = (2 * f)
-            .max(moe)
-            .saturating_add(e.saturating_add(ek).saturating_add(ssm));
+        let act = (2 * f).max(moe).max(ek.max(ssm)).saturating_add(e);
         mul(&[4, t, kv_b + kv_s])
             .saturating_add(mul(&[4, t, h, kv_max]))
             .saturating_add(mul(&[4, t, act]))

@@ -669,7 +669,7 @@ pub(crate) fn estimate_with(
     if ap.memory == MemoryKind::Recurrent || ap.memory == MemoryKind::Hybrid {
         notes.push(
             "the compute buffer of recurrent and hybrid models is a bounding formula \
-             (-43 % to +38 % against llama.cpp on recorded rwkv/lfm2/granitehybrid models)"
+             (-8 % to +43 % against llama.cpp on the recorded recurrent and hybrid models)"
                 .into(),
         );
     } else if ap.n_expert > 0 && !compute::rebuilt(ap) {

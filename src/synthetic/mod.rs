@@ -655,6 +655,125 @@ pub fn gemma4() -> GgufBuilder {
     m.b
 }
 
+/// A Qwen3-Next: gated delta-net layers (conv state over Q, K and V; a
+/// `head_dim × head_dim` state per value head) with a full-attention layer every other layer,
+/// gated Q, and an MoE FFN with a gated shared expert on every layer.
+pub fn qwen3next() -> GgufBuilder {
+    let (n_layer, e, h, hkv, d) = (4u32, 64u64, 2u32, 1u32, 32u64);
+    let (d_conv, d_state, n_k_heads, n_v_heads) = (4u64, 16u64, 2u64, 4u64);
+    let (n_expert, ff_exp, ff_sh) = (4u64, 32u64, 64u64);
+    let key_dim = d_state * n_k_heads;
+    let value_dim = d_state * n_v_heads;
+    let conv = 2 * key_dim + value_dim;
+    let mut m = M::new("qwen3next", "synthetic qwen3next", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", 128);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("attention.key_length", d as u32);
+    m.u32("attention.value_length", d as u32);
+    m.u32("rope.dimension_count", 16);
+    m.u32("expert_count", n_expert as u32);
+    m.u32("expert_used_count", 2);
+    m.u32("expert_feed_forward_length", ff_exp as u32);
+    m.u32("expert_shared_feed_forward_length", ff_sh as u32);
+    m.u32("ssm.conv_kernel", d_conv as u32);
+    m.u32("ssm.inner_size", value_dim as u32);
+    m.u32("ssm.state_size", d_state as u32);
+    m.u32("ssm.time_step_rank", n_v_heads as u32);
+    m.u32("ssm.group_count", n_k_heads as u32);
+    m.u32("full_attention_interval", 2);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.blk(i, "post_attention_norm.weight", &[e]);
+        if (i + 1) % 2 == 0 {
+            m.blk(i, "attn_q.weight", &[e, d * h as u64 * 2]);
+            m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
+            m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
+            m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+            m.blk(i, "attn_q_norm.weight", &[d]);
+            m.blk(i, "attn_k_norm.weight", &[d]);
+        } else {
+            m.blk(i, "ssm_in.weight", &[e, 2 * key_dim + 2 * value_dim]);
+            m.blk(i, "ssm_conv1d.weight", &[d_conv, conv]);
+            m.f32(i, "ssm_dt.bias", &[n_v_heads]);
+            m.f32(i, "ssm_a", &[n_v_heads]);
+            m.blk(i, "ssm_ba.weight", &[e, 2 * n_v_heads]);
+            m.blk(i, "ssm_norm.weight", &[d_state]);
+            m.blk(i, "ssm_out.weight", &[value_dim, e]);
+        }
+        m.blk(i, "ffn_gate_inp.weight", &[e, n_expert]);
+        m.blk(i, "ffn_down_exps.weight", &[ff_exp, e, n_expert]);
+        m.blk(i, "ffn_gate_exps.weight", &[e, ff_exp, n_expert]);
+        m.blk(i, "ffn_up_exps.weight", &[e, ff_exp, n_expert]);
+        m.blk(i, "ffn_gate_inp_shexp.weight", &[e]);
+        m.blk(i, "ffn_gate_shexp.weight", &[e, ff_sh]);
+        m.blk(i, "ffn_up_shexp.weight", &[e, ff_sh]);
+        m.blk(i, "ffn_down_shexp.weight", &[ff_sh, e]);
+    }
+    m.b
+}
+
+/// A Jamba: Mamba-1 layers (with dt/B/C norms) around an attention layer, MoE FFN on every
+/// other layer (per-layer `head_count_kv`, 0 = Mamba layer).
+pub fn jamba() -> GgufBuilder {
+    let (e, h, d, ff, n_expert) = (64u64, 2u32, 32u64, 128u64, 4u64);
+    let (d_conv, d_state, dt_rank) = (4u64, 16u64, 4u64);
+    let d_inner = 2 * e;
+    let hkv = [0u32, 0, 1, 0];
+    let n_layer = hkv.len() as u32;
+    let mut m = M::new("jamba", "synthetic jamba", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.kv("attention.head_count_kv", u32s_array(&hkv));
+    m.u32("expert_count", n_expert as u32);
+    m.u32("expert_used_count", 2);
+    m.u32("ssm.conv_kernel", d_conv as u32);
+    m.u32("ssm.inner_size", d_inner as u32);
+    m.u32("ssm.state_size", d_state as u32);
+    m.u32("ssm.time_step_rank", dt_rank as u32);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        m.blk(i, "attn_norm.weight", &[e]);
+        let kv = d * hkv[i as usize] as u64;
+        if kv == 0 {
+            m.blk(i, "ssm_in.weight", &[e, 2 * d_inner]);
+            m.blk(i, "ssm_conv1d.weight", &[d_conv, d_inner]);
+            m.blk(i, "ssm_conv1d.bias", &[d_inner]);
+            m.blk(i, "ssm_x.weight", &[d_inner, dt_rank + 2 * d_state]);
+            m.blk(i, "ssm_dt_norm.weight", &[dt_rank]);
+            m.blk(i, "ssm_dt.weight", &[dt_rank, d_inner]);
+            m.blk(i, "ssm_dt.bias", &[d_inner]);
+            m.blk(i, "ssm_b_norm.weight", &[d_state]);
+            m.blk(i, "ssm_c_norm.weight", &[d_state]);
+            m.f32(i, "ssm_a", &[d_state, d_inner]);
+            m.f32(i, "ssm_d", &[d_inner]);
+            m.blk(i, "ssm_out.weight", &[d_inner, e]);
+        } else {
+            m.blk(i, "attn_q.weight", &[e, e]);
+            m.blk(i, "attn_k.weight", &[e, kv]);
+            m.blk(i, "attn_v.weight", &[e, kv]);
+            m.blk(i, "attn_output.weight", &[e, e]);
+        }
+        m.blk(i, "ffn_norm.weight", &[e]);
+        if i % 2 == 1 {
+            m.blk(i, "ffn_gate_inp.weight", &[e, n_expert]);
+            m.blk(i, "ffn_gate_exps.weight", &[e, ff, n_expert]);
+            m.blk(i, "ffn_down_exps.weight", &[ff, e, n_expert]);
+            m.blk(i, "ffn_up_exps.weight", &[e, ff, n_expert]);
+        } else {
+            m.blk(i, "ffn_gate.weight", &[e, ff]);
+            m.blk(i, "ffn_down.weight", &[ff, e]);
+            m.blk(i, "ffn_up.weight", &[e, ff]);
+        }
+    }
+    m.b
+}
+
 /// Every synthetic model with its file name.
 pub fn all() -> Vec<(&'static str, GgufBuilder)> {
     vec![
@@ -673,6 +792,8 @@ pub fn all() -> Vec<(&'static str, GgufBuilder)> {
         ("synth-cohere2-swa.gguf", cohere2()),
         ("synth-llama4-chunked.gguf", llama4()),
         ("synth-gemma4-shared-kv.gguf", gemma4()),
+        ("synth-qwen3next.gguf", qwen3next()),
+        ("synth-jamba.gguf", jamba()),
     ]
 }
 
