@@ -46,6 +46,7 @@ ARCH = {
     "synth-gemma4-shared-kv.gguf": "gemma4",
     "synth-qwen3next.gguf": "qwen3next",
     "synth-jamba.gguf": "jamba",
+    "synth-falcon-h1.gguf": "falcon-h1",
 }
 # K rows narrower than a 32-element block cannot hold a quantized cache.
 NO_QUANT = {"synth-qwen2-bias.gguf", "synth-mamba.gguf"}

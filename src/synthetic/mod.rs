@@ -774,6 +774,49 @@ pub fn jamba() -> GgufBuilder {
     m.b
 }
 
+/// A Falcon-H1: every layer runs attention and a Mamba-2 mixer side by side, so every layer has
+/// both a KV cache and a recurrent state.
+pub fn falcon_h1() -> GgufBuilder {
+    let (n_layer, e, h, hkv, d, ff) = (3u32, 64u64, 2u32, 1u32, 32u64, 128u64);
+    let (d_conv, d_state, n_group, n_ssm_head, d_inner) = (4u64, 16u64, 1u64, 4u64, 128u64);
+    let conv = d_inner + 2 * n_group * d_state;
+    let mut m = M::new("falcon-h1", "synthetic falcon-h1", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("attention.key_length", d as u32);
+    m.u32("attention.value_length", d as u32);
+    m.u32("ssm.conv_kernel", d_conv as u32);
+    m.u32("ssm.inner_size", d_inner as u32);
+    m.u32("ssm.state_size", d_state as u32);
+    m.u32("ssm.time_step_rank", n_ssm_head as u32);
+    m.u32("ssm.group_count", n_group as u32);
+    m.t("token_embd.weight", &[e, N_VOCAB]);
+    m.t("output_norm.weight", &[e]);
+    m.t("output.weight", &[e, N_VOCAB]);
+    for i in 0..n_layer {
+        m.blk(i, "ssm_in.weight", &[e, d_inner + conv + n_ssm_head]);
+        m.blk(i, "ssm_conv1d.weight", &[d_conv, conv]);
+        m.blk(i, "ssm_conv1d.bias", &[conv]);
+        m.blk(i, "ssm_dt.bias", &[n_ssm_head]);
+        m.f32(i, "ssm_a", &[1, n_ssm_head]);
+        m.f32(i, "ssm_d", &[1, n_ssm_head]);
+        m.f32(i, "ssm_norm.weight", &[d_inner / n_group, n_group]);
+        m.blk(i, "ssm_out.weight", &[d_inner, e]);
+        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
+        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
+        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.blk(i, "attn_norm.weight", &[e]);
+        // llama.cpp names this one without a `.weight` suffix.
+        m.blk(i, "ffn_norm", &[e]);
+        m.blk(i, "ffn_gate.weight", &[e, ff]);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+        m.blk(i, "ffn_up.weight", &[e, ff]);
+    }
+    m.b
+}
+
 /// Every synthetic model with its file name.
 pub fn all() -> Vec<(&'static str, GgufBuilder)> {
     vec![
@@ -794,6 +837,7 @@ pub fn all() -> Vec<(&'static str, GgufBuilder)> {
         ("synth-gemma4-shared-kv.gguf", gemma4()),
         ("synth-qwen3next.gguf", qwen3next()),
         ("synth-jamba.gguf", jamba()),
+        ("synth-falcon-h1.gguf", falcon_h1()),
     ]
 }
 
