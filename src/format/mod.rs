@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ggml_type::GgmlType;
 use cursor::Cursor;
 use limits::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 pub use value::{Array, GgufStr, Value, ValueType};
 
 /// Byte order of the file's numbers.
@@ -157,6 +157,9 @@ pub struct Gguf<'a> {
     /// Problems found in a readable file.
     pub findings: Vec<Finding>,
     key_index: HashMap<&'a [u8], usize>,
+    /// First tensor of each name: [`Gguf::tensor`] in constant time, so that callers looking up
+    /// every tensor by name stay linear in the directory's size.
+    tensor_index: HashMap<&'a [u8], usize>,
     data: &'a [u8],
 }
 
@@ -244,8 +247,9 @@ impl<'a> Gguf<'a> {
         bound("tensor count", tensor_count, tc_at, min_t)?;
 
         // Metadata.
-        let mut metadata = Vec::with_capacity(kv_count as usize);
-        let mut key_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(kv_count as usize);
+        let reserve = kv_count.min(MAX_PREALLOC) as usize;
+        let mut metadata = Vec::with_capacity(reserve);
+        let mut key_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(reserve);
         for _ in 0..kv_count {
             let offset = c.pos();
             let key = GgufStr(c.string("a metadata key")?);
@@ -339,8 +343,9 @@ impl<'a> Gguf<'a> {
         }
 
         // Tensor directory.
-        let mut tensors = Vec::with_capacity(tensor_count as usize);
-        let mut names: HashSet<&'a [u8]> = HashSet::with_capacity(tensor_count as usize);
+        let reserve = tensor_count.min(MAX_PREALLOC) as usize;
+        let mut tensors = Vec::with_capacity(reserve);
+        let mut tensor_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(reserve);
         for _ in 0..tensor_count {
             let entry_offset = c.pos();
             let name = GgufStr(c.string("a tensor name")?);
@@ -417,7 +422,7 @@ impl<'a> Gguf<'a> {
                     message: format!("tensor name {} is not valid UTF-8", escape_bytes(name.0)),
                 });
             }
-            if !names.insert(name.0) {
+            if tensor_index.contains_key(name.0) {
                 findings.push(Finding {
                     severity: Severity::Error,
                     code: "duplicate-tensor",
@@ -426,6 +431,8 @@ impl<'a> Gguf<'a> {
                         "duplicate tensor name {label}; llama.cpp refuses such a file"
                     ),
                 });
+            } else {
+                tensor_index.insert(name.0, tensors.len());
             }
             tensors.push(TensorInfo {
                 name,
@@ -439,7 +446,6 @@ impl<'a> Gguf<'a> {
                 n_bytes,
             });
         }
-        drop(names);
 
         let header_end = c.pos();
         let file_size = data.len() as u64;
@@ -467,6 +473,7 @@ impl<'a> Gguf<'a> {
             accounting,
             findings,
             key_index,
+            tensor_index,
             data,
         })
     }
@@ -510,9 +517,11 @@ impl<'a> Gguf<'a> {
         self.get_str("general.architecture")
     }
 
-    /// A tensor by name (linear search: directories are small).
+    /// A tensor by name (the first, if the name is duplicated).
     pub fn tensor(&self, name: &str) -> Option<&TensorInfo<'a>> {
-        self.tensors.iter().find(|t| t.name.0 == name.as_bytes())
+        self.tensor_index
+            .get(name.as_bytes())
+            .map(|&i| &self.tensors[i])
     }
 
     /// A tensor's data bytes, when its size is known and the data lies inside the file.
