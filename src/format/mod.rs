@@ -595,9 +595,18 @@ fn account(
         ext.push((start, end, i));
     }
     ext.sort_unstable();
-    for w in ext.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if b.0 < a.1 {
+    // Compare each extent with the one reaching furthest so far, not only its neighbour: a
+    // large tensor can overlap several that start after it.
+    let mut reach: Option<(u64, u64, usize)> = None;
+    for &b in &ext {
+        let Some(a) = reach else {
+            reach = Some(b);
+            continue;
+        };
+        if b.1 > a.1 {
+            reach = Some(b);
+        }
+        if b.0 < a.1 && b.0 < b.1 {
             findings.push(Finding {
                 severity: Severity::Error,
                 code: "overlap",
