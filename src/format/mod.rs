@@ -575,10 +575,10 @@ fn account(
     // Extents of tensors whose size is known, sorted by offset.
     let mut ext: Vec<(u64, u64, usize)> = Vec::with_capacity(tensors.len());
     for (i, t) in tensors.iter().enumerate() {
-        let (Some(start), Some(n)) = (t.file_offset, t.n_bytes) else {
+        let Some(n) = t.n_bytes else {
             continue;
         };
-        let Some(end) = start.checked_add(n) else {
+        let Some(end) = t.file_offset.and_then(|start| start.checked_add(n)) else {
             findings.push(Finding {
                 severity: Severity::Error,
                 code: "offset-overflow",
@@ -592,7 +592,7 @@ fn account(
             continue;
         };
         acc.tensor_bytes = acc.tensor_bytes.saturating_add(n);
-        ext.push((start, end, i));
+        ext.push((end - n, end, i));
     }
     ext.sort_unstable();
     // Compare each extent with the one reaching furthest so far, not only its neighbour: a
