@@ -109,7 +109,7 @@ impl Error {
                 "file ends inside {what}: expected {needed} bytes, {available} left (truncated header?)"
             ),
             ErrorKind::CountTooLarge { what, count, max } => format!(
-                "{what} {count} cannot fit in the rest of the file: expected at most {max}"
+                "{what} {count} cannot fit in the rest of the file: expected at most {max} (a corrupt count or a truncated file)"
             ),
             ErrorKind::UnknownValueType(t) => {
                 format!("unknown metadata value type {t}: expected 0..=12")
@@ -121,7 +121,9 @@ impl Error {
             ErrorKind::TooManyDims(n) => {
                 format!("tensor with {n} dimensions: expected at most 4")
             }
-            ErrorKind::BadAlignment(s) => format!("general.alignment {s}: expected a power of two"),
+            ErrorKind::BadAlignment(s) => {
+                format!("general.alignment {s}: expected a power of two from 1 to 1 GiB")
+            }
             ErrorKind::Split(s) => s.clone(),
             ErrorKind::Invalid(s) => s.clone(),
         }

@@ -331,13 +331,11 @@ impl<'a> Gguf<'a> {
                     ))
                 }
                 None => {
-                    return Err(Error::at(
-                        e.offset,
-                        ErrorKind::BadAlignment(format!(
-                            "has type {}, not an integer",
-                            e.value.value_type().name()
-                        )),
-                    ))
+                    let why = match e.value.as_i64() {
+                        Some(n) => format!("is {n}"),
+                        None => format!("has type {}, not an integer", e.value.value_type().name()),
+                    };
+                    return Err(Error::at(e.offset, ErrorKind::BadAlignment(why)));
                 }
             }
         }
@@ -382,20 +380,31 @@ impl<'a> Gguf<'a> {
                 None
             };
             if n_elements.is_some() && n_bytes.is_none() {
-                let msg = match ggml_type.block_size() {
-                    None => format!(
-                        "tensor {label}: unknown ggml type id {}; its size is unknown",
-                        ggml_type.0
+                let (severity, code, msg) = match ggml_type.block_size() {
+                    None => (
+                        Severity::Warning,
+                        "unknown-type",
+                        format!(
+                            "tensor {label}: unknown ggml type id {}; its size is unknown",
+                            ggml_type.0
+                        ),
                     ),
-                    Some(b) => format!(
-                        "tensor {label}: row of {} elements is not a multiple of {}'s block size {b}",
-                        dims[0], ggml_type
+                    Some(b) if dims[0] % b as u64 != 0 => (
+                        Severity::Error,
+                        "partial-block",
+                        format!(
+                            "tensor {label}: row of {} elements is not a multiple of {}'s block size {b}",
+                            dims[0], ggml_type
+                        ),
                     ),
-                };
-                let (severity, code) = if ggml_type.is_known() {
-                    (Severity::Error, "partial-block")
-                } else {
-                    (Severity::Warning, "unknown-type")
+                    // Whole blocks, so the byte size itself overflowed.
+                    Some(_) => (
+                        Severity::Error,
+                        "dims-overflow",
+                        format!(
+                            "tensor {label}: dimensions {shape:?} of {ggml_type} overflow the byte size"
+                        ),
+                    ),
                 };
                 findings.push(Finding {
                     severity,
