@@ -1,0 +1,296 @@
+//! Hostile input: every file under `fixtures/hostile/` (and a directory, a FIFO and arrays nested
+//! 100,000 deep, made at test time) gets a fixed exit code and a fixed one-line error or list of
+//! findings, recorded in `fixtures/hostile/EXPECTED.txt`.
+//!
+//! `GGUFLENS_UPDATE_GOLDEN=1 cargo test --test hostile` rewrites the fixtures and the golden
+//! file; review the diff before committing it.
+
+mod common;
+#[path = "hostile/corpus.rs"]
+mod corpus;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn hostile_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile")
+}
+
+fn updating() -> bool {
+    std::env::var("GGUFLENS_UPDATE_GOLDEN").is_ok_and(|v| v == "1")
+}
+
+const GOLDEN: &str = "EXPECTED.txt";
+
+/// What one run of the binary did.
+struct Run {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+/// Runs `prefix… gguflens ARGS` in `dir` with NO_COLOR, killing it after a deadline: a reader
+/// that blocks (on a FIFO, say) or loops must fail the test, not hang it.
+fn run_in(dir: &Path, prefix: &[&str], args: &[&str]) -> Run {
+    let bin = env!("CARGO_BIN_EXE_gguflens");
+    let mut cmd = match prefix.split_first() {
+        Some((p, rest)) => {
+            let mut c = Command::new(p);
+            c.args(rest).arg(bin);
+            c
+        }
+        None => Command::new(bin),
+    };
+    let mut child = cmd
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gguflens");
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        out.read_to_end(&mut v).map(|_| v)
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        err.read_to_end(&mut v).map(|_| v)
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("gguflens {args:?} ran for more than 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Run {
+        code: status.code(),
+        stdout: t_out.join().unwrap().unwrap(),
+        stderr: String::from_utf8_lossy(&t_err.join().unwrap().unwrap()).into_owned(),
+    }
+}
+
+/// Writes the test-time cases into `dir`.
+fn make_specials(dir: &Path) -> Vec<(String, &'static str)> {
+    let mut v = Vec::new();
+    for (name, about, s) in corpus::specials() {
+        let p = dir.join(name);
+        match s {
+            corpus::Special::Directory => std::fs::create_dir(&p).unwrap(),
+            corpus::Special::Fifo => {
+                let ok = Command::new("mkfifo").arg(&p).status().unwrap().success();
+                assert!(ok, "mkfifo failed");
+            }
+            corpus::Special::Nested(depth) => std::fs::write(&p, corpus::nested(depth)).unwrap(),
+        }
+        v.push((name.to_string(), about));
+    }
+    v
+}
+
+/// In update mode, rewrites `fixtures/hostile/` from the generator (once per test process: the
+/// tests run in parallel and all read it).
+fn sync_fixtures() {
+    static DONE: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    DONE.get_or_init(|| {
+        if !updating() {
+            return;
+        }
+        let dir = hostile_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n != GOLDEN) {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+        for c in corpus::cases() {
+            for (name, bytes) in &c.files {
+                std::fs::write(dir.join(name), bytes).unwrap();
+            }
+        }
+    });
+}
+
+#[test]
+fn fixtures_match_the_generator() {
+    sync_fixtures();
+    let dir = hostile_dir();
+    let cases = corpus::cases();
+    assert!(cases.len() >= 30, "only {} hostile cases", cases.len());
+    let mut known = std::collections::BTreeSet::new();
+    known.insert(GOLDEN.to_string());
+    for c in &cases {
+        for (name, bytes) in &c.files {
+            assert!(known.insert(name.clone()), "two cases write {name}");
+            let p = dir.join(name);
+            let on_disk = std::fs::read(&p).unwrap_or_else(|e| {
+                panic!("{}: {e}; run with GGUFLENS_UPDATE_GOLDEN=1", p.display())
+            });
+            assert!(
+                &on_disk == bytes,
+                "{} differs from its generator; run with GGUFLENS_UPDATE_GOLDEN=1",
+                p.display()
+            );
+        }
+    }
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(known.contains(&name), "stray file fixtures/hostile/{name}");
+    }
+}
+
+/// Checks the rules every run must keep, and returns the case's golden block.
+fn check_case(dir: &Path, name: &str, about: &str) -> String {
+    let text = run_in(dir, &[], &["inspect", name]);
+    let json = run_in(dir, &[], &["inspect", "--json", name]);
+    let color = run_in(dir, &[], &["--color", "always", "inspect", name]);
+    let code = text
+        .code
+        .unwrap_or_else(|| panic!("{name}: killed by a signal"));
+    assert!(
+        !text.stderr.contains("panicked") && !json.stderr.contains("panicked"),
+        "{name}: panic: {}",
+        text.stderr
+    );
+    assert_eq!(json.code, text.code, "{name}: --json exits differently");
+    assert_eq!(color.code, text.code, "{name}: --color exits differently");
+    assert!(
+        !text.stdout.contains(&0x1b) && !text.stderr.contains('\x1b'),
+        "{name}: an escape byte reached the output with NO_COLOR"
+    );
+    assert!(!json.stdout.contains(&0x1b), "{name}: raw escape in JSON");
+    assert_only_sgr(name, &color.stdout);
+    let mut block = format!("== {name} ({about})\nexit {code}\n");
+    match code {
+        1 => {
+            assert!(
+                text.stdout.is_empty(),
+                "{name}: output on an unreadable file"
+            );
+            let lines: Vec<&str> = text.stderr.lines().collect();
+            assert_eq!(lines.len(), 1, "{name}: not one line: {:?}", text.stderr);
+            assert!(lines[0].starts_with("gguflens: "), "{name}: {}", lines[0]);
+            assert!(
+                lines[0].contains(".gguf"),
+                "{name}: no file named: {}",
+                lines[0]
+            );
+            assert_eq!(json.stderr, text.stderr, "{name}: --json errs differently");
+            block.push_str(lines[0]);
+            block.push('\n');
+        }
+        0 | 2 => {
+            assert!(text.stderr.is_empty(), "{name}: stderr: {}", text.stderr);
+            let findings = match serde_json::from_slice::<serde_json::Value>(&json.stdout) {
+                Ok(v) => v["findings"].as_array().cloned().unwrap_or_default(),
+                // 64 nested arrays are 128 nested JSON values, serde_json's default limit.
+                Err(e) if e.to_string().contains("recursion limit") && code == 0 => Vec::new(),
+                Err(e) => panic!("{name}: invalid JSON: {e}"),
+            };
+            assert_eq!(
+                findings.is_empty(),
+                code == 0,
+                "{name}: exit {code} with {} findings",
+                findings.len()
+            );
+            for f in findings {
+                let at = f["offset"]
+                    .as_u64()
+                    .map(|o| format!(" @{o}"))
+                    .unwrap_or_default();
+                let file = f["file"]
+                    .as_str()
+                    .map(|p| format!(" {p}:"))
+                    .unwrap_or_default();
+                block.push_str(&format!(
+                    "{} {}{}{} {}\n",
+                    f["severity"].as_str().unwrap(),
+                    f["code"].as_str().unwrap(),
+                    at,
+                    file,
+                    f["message"].as_str().unwrap()
+                ));
+            }
+        }
+        c => panic!("{name}: exit code {c}: {}", text.stderr),
+    }
+    block
+}
+
+/// With color forced, the only escape sequences are the renderer's own SGR colors.
+fn assert_only_sgr(name: &str, out: &[u8]) {
+    let mut i = 0;
+    while let Some(p) = out[i..].iter().position(|&b| b == 0x1b) {
+        let s = &out[i + p..];
+        let end = s.iter().position(|&b| b == b'm').unwrap_or(s.len());
+        let ok = s.len() > 2
+            && s[1] == b'['
+            && end < 16
+            && s[2..end].iter().all(|b| b.is_ascii_digit() || *b == b';');
+        assert!(
+            ok,
+            "{name}: a non-color escape sequence reached the terminal: {:?}",
+            String::from_utf8_lossy(&s[..s.len().min(16)])
+        );
+        i += p + 1;
+    }
+}
+
+#[test]
+fn golden() {
+    sync_fixtures();
+    let dir = hostile_dir();
+    let tmp = common::temp_dir("hostile-specials");
+    let mut out = String::from(
+        "# gguflens inspect on each hostile file: exit code, then the one-line error (exit 1)\n\
+         # or the findings (exit 2). Written by `GGUFLENS_UPDATE_GOLDEN=1 cargo test --test hostile`.\n",
+    );
+    for c in corpus::cases() {
+        out.push_str(&check_case(&dir, &c.open, c.about));
+    }
+    for (name, about) in make_specials(&tmp) {
+        out.push_str(&check_case(&tmp, &name, about));
+    }
+    let path = dir.join(GOLDEN);
+    if updating() {
+        std::fs::write(&path, &out).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).expect("fixtures/hostile/EXPECTED.txt");
+    if want != out {
+        let diff: Vec<String> = want
+            .lines()
+            .zip(out.lines())
+            .filter(|(a, b)| a != b)
+            .take(5)
+            .map(|(a, b)| format!("- {a}\n+ {b}"))
+            .collect();
+        panic!(
+            "hostile golden differs (GGUFLENS_UPDATE_GOLDEN=1 rewrites it):\n{}",
+            diff.join("\n")
+        );
+    }
+}
+
+#[test]
+fn nesting_100000_deep_is_refused_without_deep_recursion() {
+    // In-process, on a test thread's small stack: the reader stops at MAX_ARRAY_DEPTH.
+    let b = corpus::nested(100_000);
+    let e = gguflens::Gguf::parse(&b).unwrap_err();
+    assert!(
+        matches!(e.kind, gguflens::ErrorKind::NestingTooDeep(65)),
+        "{e}"
+    );
+    assert_eq!(e.offset, Some(40 + 64 * 12));
+}
