@@ -151,7 +151,7 @@ impl ModelFiles {
         };
         let first = SplitKeys::of(&first.gguf);
         let count = shards.len() as u32;
-        let mut findings = Vec::new();
+        let mut findings = crate::format::Findings::default();
         if count == 1 {
             if first.is_split() {
                 return Err(Error::new(ErrorKind::Split(format!(
@@ -201,7 +201,10 @@ impl ModelFiles {
                 }
             }
         }
-        Ok(Model { shards, findings })
+        Ok(Model {
+            shards,
+            findings: findings.finish(),
+        })
     }
 }
 

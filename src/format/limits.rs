@@ -41,5 +41,9 @@ pub const MAX_PREALLOC: u64 = 4096;
 /// allocate or loop that many times.
 pub const MAX_LAYERS: u64 = 4096;
 
+/// Findings of one code kept per file (and per split set); the rest are counted in one
+/// closing finding. Codes are few (a dozen), so this bounds the findings of any file.
+pub const MAX_FINDINGS_PER_CODE: u64 = 100;
+
 /// Array items shown in a summary when the full array is not asked for.
 pub const SUMMARY_ITEMS: usize = 8;

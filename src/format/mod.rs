@@ -178,6 +178,50 @@ pub fn escape_bytes(b: &[u8]) -> String {
     s
 }
 
+/// Collects findings, keeping at most [`MAX_FINDINGS_PER_CODE`] of each code: a hostile file
+/// can repeat one problem once per entry (a million duplicate keys), and listing each would
+/// cost memory and output many times the file's size while saying nothing more. The rest are
+/// counted, and [`Findings::finish`] adds one finding per code saying how many were left out.
+#[derive(Default)]
+pub(crate) struct Findings {
+    list: Vec<Finding>,
+    /// Per code, in order of first appearance: (code, severity, count).
+    counts: Vec<(&'static str, Severity, u64)>,
+}
+
+impl Findings {
+    pub(crate) fn push(&mut self, f: Finding) {
+        let i = match self.counts.iter().position(|c| c.0 == f.code) {
+            Some(i) => i,
+            None => {
+                self.counts.push((f.code, f.severity, 0));
+                self.counts.len() - 1
+            }
+        };
+        self.counts[i].2 += 1;
+        if self.counts[i].2 <= MAX_FINDINGS_PER_CODE {
+            self.list.push(f);
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<Finding> {
+        for (code, severity, n) in self.counts {
+            if n > MAX_FINDINGS_PER_CODE {
+                self.list.push(Finding {
+                    severity,
+                    code,
+                    offset: None,
+                    message: format!(
+                        "{} more {code} findings like the above are not listed ({n} in all)",
+                        n - MAX_FINDINGS_PER_CODE
+                    ),
+                });
+            }
+        }
+        self.list
+    }
+}
+
 fn align_up(x: u64, a: u64) -> Option<u64> {
     x.checked_add(a - 1).map(|v| v / a * a)
 }
@@ -223,7 +267,7 @@ impl<'a> Gguf<'a> {
         let big = byte_order == ByteOrder::Big;
         let v1 = version == 1;
         let mut c = Cursor::new(data, 8, big, v1);
-        let mut findings = Vec::new();
+        let mut findings = Findings::default();
 
         let tc_at = c.pos();
         let tensor_count = c.len("the tensor count")?;
@@ -480,7 +524,7 @@ impl<'a> Gguf<'a> {
             tensors,
             data_offset,
             accounting,
-            findings,
+            findings: findings.finish(),
             key_index,
             tensor_index,
             data,
@@ -573,7 +617,7 @@ fn account(
     data_offset: u64,
     alignment: u64,
     file_size: u64,
-    findings: &mut Vec<Finding>,
+    findings: &mut Findings,
 ) -> Accounting {
     let mut acc = Accounting {
         file_size,
