@@ -294,3 +294,84 @@ fn nesting_100000_deep_is_refused_without_deep_recursion() {
     );
     assert_eq!(e.offset, Some(40 + 64 * 12));
 }
+
+/// The smallest address-space limit (MiB) under which `gguflens inspect` reads a trivial file:
+/// the binary's own baseline, measured rather than assumed.
+fn baseline_mib(dir: &Path) -> u64 {
+    for mib in [2u64, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256] {
+        let r = run_limited(dir, mib << 20, &["inspect", "minimal.gguf"]);
+        if r.code == Some(0) {
+            return mib;
+        }
+    }
+    panic!("gguflens cannot read minimal.gguf even with 256 MiB of address space");
+}
+
+/// Runs gguflens with its address space limited to `bytes` (`ulimit -v`, which counts the
+/// file's map too).
+fn run_limited(dir: &Path, bytes: u64, args: &[&str]) -> Run {
+    let script = format!("ulimit -v {}; exec \"$0\" \"$@\"", bytes / 1024);
+    run_in(dir, &["sh", "-c", &script], args)
+}
+
+/// No input makes gguflens allocate more than a small multiple of its size: every hostile
+/// file, and large files built to be as costly as their size allows, are read under an
+/// address-space limit of the binary's baseline plus 8 MiB plus a multiple of the file's size
+/// (2x for a file it refuses, whose map alone is 1x; 48x for one it reads and reports on). A
+/// count used to size an allocation, or a findings list that grows past the file, fails here.
+/// The 60-second deadline of each run also catches superlinear work (duplicate detection on
+/// 80,000 keys, overlap detection on 44,000 tensors).
+#[test]
+fn memory_and_time_are_bounded_by_the_file_size() {
+    sync_fixtures();
+    let dir = hostile_dir();
+    let base = baseline_mib(&dir);
+    let tmp = common::temp_dir("hostile-large");
+    let mut files: Vec<(PathBuf, String, Option<bool>)> = Vec::new();
+    for c in corpus::cases() {
+        files.push((dir.clone(), c.open.clone(), None));
+    }
+    for (name, bytes, readable) in corpus::large() {
+        std::fs::write(tmp.join(name), &bytes).unwrap();
+        files.push((tmp.clone(), name.to_string(), Some(readable)));
+    }
+    let mut report = Vec::new();
+    for (d, name, readable) in &files {
+        let size = std::fs::metadata(d.join(name)).unwrap().len();
+        let free = run_in(d, &[], &["inspect", name]);
+        let refused = free.code == Some(1);
+        if let Some(r) = readable {
+            assert_eq!(
+                !refused, *r,
+                "{name}: exit {:?}: {}",
+                free.code, free.stderr
+            );
+        }
+        let factor = if refused { 2 } else { 48 };
+        let limit = ((base + 8) << 20) + factor * size;
+        for args in [
+            vec!["inspect", name.as_str()],
+            vec!["inspect", "--json", name],
+        ] {
+            let t = Instant::now();
+            let r = run_limited(d, limit, &args);
+            let secs = t.elapsed().as_secs_f64();
+            assert_eq!(
+                r.code,
+                free.code,
+                "{args:?}: under {} MiB of address space ({} MiB baseline, file {} bytes) it \
+                 exits {:?} instead of {:?}: {}",
+                limit >> 20,
+                base,
+                size,
+                r.code,
+                free.code,
+                r.stderr
+            );
+            if size > 1 << 20 {
+                report.push(format!("{name} {args:?}: {size} bytes, {secs:.2} s"));
+            }
+        }
+    }
+    eprintln!("baseline {base} MiB; large files:\n{}", report.join("\n"));
+}

@@ -630,3 +630,69 @@ pub fn specials() -> Vec<(&'static str, &'static str, Special)> {
         ),
     ]
 }
+
+/// Large files made at test time for the resource-bound test: (name, bytes, readable).
+/// Each is as hostile as its size allows: counts at the largest value the size permits, or
+/// the most entries the size can hold, each one a finding.
+pub fn large() -> Vec<(&'static str, Vec<u8>, bool)> {
+    let mut v = Vec::new();
+    let header = |tensors: u64, kvs: u64| {
+        let mut b = b"GGUF".to_vec();
+        b.extend_from_slice(&3u32.to_le_bytes());
+        b.extend_from_slice(&tensors.to_le_bytes());
+        b.extend_from_slice(&kvs.to_le_bytes());
+        b
+    };
+    // 8 MiB declaring the most entries its size allows, then garbage: refused at the first
+    // key. Reserving the declared counts up front would cost ~15 times the file.
+    let size = 8u64 << 20;
+    let left = size - 24;
+    let mut b = header(left / 24, left / 13);
+    b.resize(size as usize, 0xff);
+    v.push(("count-at-bound.gguf", b, false));
+    // 80,000 metadata entries of 13 bytes, all with the same empty key.
+    let n = 80_000u64;
+    let mut b = header(0, n);
+    for _ in 0..n {
+        b.extend_from_slice(&0u64.to_le_bytes());
+        b.extend_from_slice(&ValueType::U8.0.to_le_bytes());
+        b.push(0);
+    }
+    v.push(("many-duplicate-keys.gguf", b, true));
+    // 44,000 tensor entries of 24 bytes: unnamed, 0 dimensions, all at offset 0.
+    let n = 44_000u64;
+    let mut b = header(n, 0);
+    for _ in 0..n {
+        b.extend_from_slice(&0u64.to_le_bytes());
+        b.extend_from_slice(&0u32.to_le_bytes());
+        b.extend_from_slice(&0u32.to_le_bytes());
+        b.extend_from_slice(&0u64.to_le_bytes());
+    }
+    b.resize(b.len() + 64, 0);
+    v.push(("many-overlapping-tensors.gguf", b, true));
+    // 30,000 distinct tensors, each misaligned.
+    let n = 30_000u64;
+    let mut b = header(n, 0);
+    for i in 0..n {
+        let name = format!("{i:x}");
+        b.extend_from_slice(&(name.len() as u64).to_le_bytes());
+        b.extend_from_slice(name.as_bytes());
+        b.extend_from_slice(&0u32.to_le_bytes());
+        b.extend_from_slice(&0u32.to_le_bytes());
+        b.extend_from_slice(&(i * 4 + 1).to_le_bytes());
+    }
+    b.resize(b.len() + n as usize * 4 + 64, 0);
+    v.push(("many-misaligned-tensors.gguf", b, true));
+    // One array of a million u8.
+    let n = 1u64 << 20;
+    let mut b = header(0, 1);
+    b.extend_from_slice(&3u64.to_le_bytes());
+    b.extend_from_slice(b"arr");
+    b.extend_from_slice(&ValueType::ARRAY.0.to_le_bytes());
+    b.extend_from_slice(&ValueType::U8.0.to_le_bytes());
+    b.extend_from_slice(&n.to_le_bytes());
+    b.extend((0..n).map(|i| i as u8));
+    v.push(("million-element-array.gguf", b, true));
+    v.push(("nested-100000.gguf", nested(100_000), false));
+    v
+}
