@@ -130,15 +130,21 @@ impl Error {
     }
 }
 
+/// One line, safe for a terminal: a path can come from a directory listing (a downloaded
+/// file's name) and carry control characters or escape sequences; they are escaped like any
+/// other text from outside.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
         if let Some(p) = &self.path {
-            write!(f, "{}: ", p.display())?;
+            s.push_str(&p.display().to_string());
+            s.push_str(": ");
         }
         if let Some(o) = self.offset {
-            write!(f, "at byte {o} (0x{o:x}): ")?;
+            s.push_str(&format!("at byte {o} (0x{o:x}): "));
         }
-        f.write_str(&self.message())
+        s.push_str(&self.message());
+        f.write_str(&crate::render::sanitize(&s))
     }
 }
 

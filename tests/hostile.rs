@@ -92,6 +92,7 @@ fn make_specials(dir: &Path) -> Vec<(String, &'static str)> {
                 assert!(ok, "mkfifo failed");
             }
             corpus::Special::Nested(depth) => std::fs::write(&p, corpus::nested(depth)).unwrap(),
+            corpus::Special::EscapeName => std::fs::write(&p, b"GGML").unwrap(),
         }
         v.push((name.to_string(), about));
     }
@@ -171,7 +172,7 @@ fn check_case(dir: &Path, name: &str, about: &str) -> String {
     );
     assert!(!json.stdout.contains(&0x1b), "{name}: raw escape in JSON");
     assert_only_sgr(name, &color.stdout);
-    let mut block = format!("== {name} ({about})\nexit {code}\n");
+    let mut block = format!("== {} ({about})\nexit {code}\n", name.escape_debug());
     match code {
         1 => {
             assert!(

@@ -27,6 +27,9 @@ pub enum Special {
     Fifo,
     /// Arrays nested this deep.
     Nested(usize),
+    /// A broken file whose name holds an escape sequence and a newline (not committed: such
+    /// names are a nuisance in a checkout).
+    EscapeName,
 }
 
 fn one(name: &str, about: &'static str, bytes: Vec<u8>) -> Case {
@@ -627,6 +630,11 @@ pub fn specials() -> Vec<(&'static str, &'static str, Special)> {
             "nested-100000.gguf",
             "arrays nested 100,000 deep (1.2 MB)",
             Special::Nested(100_000),
+        ),
+        (
+            "esc-\x1b[31m-\n-name.gguf",
+            "a broken file whose name holds an escape sequence and a newline",
+            Special::EscapeName,
         ),
     ]
 }
