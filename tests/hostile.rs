@@ -376,3 +376,107 @@ fn memory_and_time_are_bounded_by_the_file_size() {
     }
     eprintln!("baseline {base} MiB; large files:\n{}", report.join("\n"));
 }
+
+/// Positions worth cutting a real file at: each metadata entry's first bytes, each tensor
+/// entry's, the end of the directory, inside the data, just before the end, and 64 points
+/// spread over the header.
+fn cut_points(g: &gguflens::Gguf) -> Vec<usize> {
+    let mut v = vec![0, 3, 7, 15, 23];
+    for e in &g.metadata {
+        v.extend([e.offset as usize + 1, e.offset as usize + 9]);
+    }
+    for t in &g.tensors {
+        v.extend([t.entry_offset as usize + 3, t.entry_offset as usize + 9]);
+    }
+    let header = g.accounting.header_bytes as usize;
+    let size = g.accounting.file_size as usize;
+    v.extend([
+        header - 1,
+        header + 1,
+        g.data_offset as usize + 1000,
+        size - 1,
+    ]);
+    v.extend((1..64).map(|i| header * i / 64));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Deterministic positions for byte changes.
+fn xorshift(mut x: u64) -> impl Iterator<Item = u64> {
+    std::iter::repeat_with(move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    })
+}
+
+/// The real models, cut at every structure of their header and changed byte by byte: every
+/// prefix that ends before the data does is refused or flagged truncated, and no change panics
+/// the reader or the inspect report.
+#[test]
+fn real_models_cut_and_changed() {
+    use gguflens::report::inspect::{InspectOptions, InspectReport};
+    for path in [common::gemma(), common::smollm2()] {
+        let f = gguflens::GgufFile::open(&path).unwrap();
+        let bytes = f.bytes();
+        let g = f.parse().unwrap();
+        assert!(
+            g.findings.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            g.findings
+        );
+        let points = cut_points(&g);
+        assert!(points.len() > 100);
+        for &at in &points {
+            match gguflens::Gguf::parse(&bytes[..at]) {
+                Err(e) => assert!(e.offset.unwrap_or(0) <= at as u64, "cut {at}: {e}"),
+                Ok(c) => assert!(
+                    c.findings.iter().any(|f| f.code == "truncated-data"),
+                    "{}: cut at {at} reads as complete",
+                    path.display()
+                ),
+            }
+        }
+        let header = g.accounting.header_bytes as usize;
+        let mut copy = bytes[..header + 4096].to_vec();
+        for (i, r) in xorshift(0x9e37_79b9_7f4a_7c15).take(300).enumerate() {
+            let at = (r % header as u64) as usize;
+            let old = copy[at];
+            copy[at] = [0xff, 0x00, old ^ 0x80][i % 3];
+            if let Ok(c) = gguflens::Gguf::parse(&copy) {
+                let m = gguflens::Model::from_gguf(&path, c);
+                let _ = InspectReport::build(&m, InspectOptions::default());
+            }
+            copy[at] = old;
+        }
+    }
+}
+
+/// A real model reads under its map (the whole file) plus its header's size again plus the
+/// usual 8 MiB: the tokenizer's 262,144 strings are indexed, never copied (copied into
+/// `String`s they alone would take more than that).
+#[test]
+fn real_models_under_a_memory_limit() {
+    sync_fixtures();
+    let base = baseline_mib(&hostile_dir());
+    for path in [common::gemma(), common::smollm2()] {
+        let f = gguflens::GgufFile::open(&path).unwrap();
+        let g = f.parse().unwrap();
+        let limit = ((base + 8) << 20) + g.accounting.file_size + g.accounting.header_bytes;
+        let dir = path.parent().unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        for args in [vec!["inspect", name], vec!["inspect", "--json", name]] {
+            let r = run_limited(dir, limit, &args);
+            assert_eq!(
+                r.code,
+                Some(0),
+                "{args:?} under {} MiB: {}",
+                limit >> 20,
+                r.stderr
+            );
+        }
+    }
+}
