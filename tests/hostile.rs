@@ -226,7 +226,99 @@ fn check_case(dir: &Path, name: &str, about: &str) -> String {
         }
         c => panic!("{name}: exit code {c}: {}", text.stderr),
     }
+    block.push_str(&other_commands(dir, name, code, &text.stderr));
     block
+}
+
+/// The other commands that read one model. `diff` compares the case with a valid file.
+const OTHERS: [(&str, &[&str]); 4] = [
+    ("layers", &["layers"]),
+    ("mem", &["mem"]),
+    ("verify", &["verify"]),
+    ("diff", &["diff", "MINIMAL"]),
+];
+
+/// Runs every other command on the case: each keeps the same rules as `inspect` (no panic, an
+/// exit code of 0, 1 or 2 alike in text, JSON and color, no escape byte, at most one stderr
+/// line naming the file), and agrees with it: a file `inspect` cannot read no command reads,
+/// and a file with problems exits 0 for none. Returns one golden line with their exit codes,
+/// and each one's error line where it differs from `inspect`'s.
+fn other_commands(dir: &Path, name: &str, inspect_code: i32, inspect_err: &str) -> String {
+    let minimal = hostile_dir().join("minimal.gguf");
+    let minimal = minimal.to_str().unwrap();
+    let mut codes = Vec::new();
+    let mut errors = String::new();
+    for (cmd, args) in OTHERS {
+        let mut argv: Vec<&str> = args
+            .iter()
+            .map(|a| if *a == "MINIMAL" { minimal } else { *a })
+            .collect();
+        argv.insert(1, name);
+        let text = run_in(dir, &[], &argv);
+        let mut j = argv.clone();
+        j.insert(1, "--json");
+        let json = run_in(dir, &[], &j);
+        let mut c = vec!["--color", "always"];
+        c.extend(&argv);
+        let color = run_in(dir, &[], &c);
+        let code = text
+            .code
+            .unwrap_or_else(|| panic!("{cmd} {name}: killed by a signal: {}", text.stderr));
+        assert!(
+            [0, 1, 2].contains(&code) && !text.stderr.contains("panicked"),
+            "{cmd} {name}: exit {code}: {}",
+            text.stderr
+        );
+        assert!(
+            !json.stderr.contains("panicked") && !color.stderr.contains("panicked"),
+            "{cmd} {name}: panic"
+        );
+        assert_eq!(
+            json.code, text.code,
+            "{cmd} {name}: --json exits differently"
+        );
+        assert_eq!(
+            color.code, text.code,
+            "{cmd} {name}: --color exits differently"
+        );
+        assert!(
+            !text.stdout.contains(&0x1b) && !text.stderr.contains('\x1b'),
+            "{cmd} {name}: an escape byte reached the output with NO_COLOR"
+        );
+        assert!(
+            !json.stdout.contains(&0x1b),
+            "{cmd} {name}: raw escape in JSON"
+        );
+        assert_only_sgr(name, &color.stdout);
+        let lines: Vec<&str> = text.stderr.lines().collect();
+        assert!(
+            lines.len() <= 1,
+            "{cmd} {name}: stderr of {} lines",
+            lines.len()
+        );
+        if code == 1 {
+            let out = String::from_utf8_lossy(&text.stdout);
+            assert!(
+                lines.first().is_some_and(|l| l.contains(".gguf")) || out.contains(".gguf"),
+                "{cmd} {name}: exit 1 without naming the file"
+            );
+        }
+        // verify walks a directory for models (an empty one verifies nothing, exit 0).
+        let walks = cmd == "verify" && dir.join(name).is_dir();
+        match inspect_code {
+            1 if walks => {}
+            1 => assert_eq!(code, 1, "{cmd} reads {name}, which inspect cannot"),
+            2 => assert_ne!(code, 0, "{cmd} calls {name} clean, inspect finds problems"),
+            _ => {}
+        }
+        codes.push(format!("{cmd} {code}"));
+        if let Some(l) = lines.first() {
+            if inspect_err.trim_end() != *l {
+                errors.push_str(&format!("{cmd}: {l}\n"));
+            }
+        }
+    }
+    format!("{}\n{errors}", codes.join(", "))
 }
 
 /// With color forced, the only escape sequences are the renderer's own SGR colors.
@@ -296,37 +388,52 @@ fn nesting_100000_deep_is_refused_without_deep_recursion() {
     assert_eq!(e.offset, Some(40 + 64 * 12));
 }
 
-/// The smallest address-space limit (MiB) under which `gguflens inspect` reads a trivial file:
-/// the binary's own baseline, measured rather than assumed.
-fn baseline_mib(dir: &Path) -> u64 {
-    for mib in [2u64, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256] {
-        let r = run_limited(dir, mib << 20, &["inspect", "minimal.gguf"]);
-        if r.code == Some(0) {
+/// The smallest address-space limit (MiB) under which `gguflens CMD` on the tiny llama exits as
+/// it does unlimited: the binary's own baseline, measured rather than assumed (`verify`'s
+/// threads reserve far more address space than the single-threaded commands).
+fn baseline_mib(dir: &Path, cmd: &str) -> u64 {
+    let free = run_in(dir, &[], &[cmd, "tiny-llama.gguf"]);
+    assert_eq!(free.code, Some(0), "{cmd} tiny-llama.gguf: {}", free.stderr);
+    for mib in [
+        2u64, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512,
+    ] {
+        let r = run_limited(dir, mib << 20, &[cmd, "tiny-llama.gguf"]);
+        if r.code == free.code {
             return mib;
         }
     }
-    panic!("gguflens cannot read minimal.gguf even with 256 MiB of address space");
+    panic!("gguflens {cmd} cannot read tiny-llama.gguf even with 512 MiB of address space");
 }
 
 /// Runs gguflens with its address space limited to `bytes` (`ulimit -v`, which counts the
 /// file's map too).
 fn run_limited(dir: &Path, bytes: u64, args: &[&str]) -> Run {
-    let script = format!("ulimit -v {}; exec \"$0\" \"$@\"", bytes / 1024);
+    // One malloc arena and two worker threads: the limit then measures allocations, not the
+    // 64 MiB of address space glibc reserves per thread's arena, which grows with the cores.
+    let script = format!(
+        "ulimit -v {}; MALLOC_ARENA_MAX=1 RAYON_NUM_THREADS=2 exec \"$0\" \"$@\"",
+        bytes / 1024
+    );
     run_in(dir, &["sh", "-c", &script], args)
 }
 
 /// No input makes gguflens allocate more than a small multiple of its size: every hostile
-/// file, and large files built to be as costly as their size allows, are read under an
-/// address-space limit of the binary's baseline plus 8 MiB plus a multiple of the file's size
-/// (2x for a file it refuses, whose map alone is 1x; 48x for one it reads and reports on). A
-/// count used to size an allocation, or a findings list that grows past the file, fails here.
+/// file, and large files built to be as costly as their size allows, are read by every
+/// single-model command under an address-space limit of the command's measured baseline plus
+/// 8 MiB plus a multiple of the file's size (2x for a file it refuses, whose map alone is 1x;
+/// the command's per-byte bound for one it reads and reports on). A count used to size an
+/// allocation, or a findings list that grows past the file, fails here.
 /// The 60-second deadline of each run also catches superlinear work (duplicate detection on
 /// 80,000 keys, overlap detection on 44,000 tensors).
 #[test]
 fn memory_and_time_are_bounded_by_the_file_size() {
     sync_fixtures();
     let dir = hostile_dir();
-    let base = baseline_mib(&dir);
+    // Bytes of memory a command may use per byte of a file it reads: measured on the large
+    // files below (peak RSS: inspect 33x, layers 57x, verify 61x, mem 11x, on files made only of
+    // minimal tensor or metadata entries), with headroom.
+    let commands = [("inspect", 48), ("layers", 96), ("mem", 48), ("verify", 96)];
+    let bases: Vec<u64> = commands.iter().map(|c| baseline_mib(&dir, c.0)).collect();
     let tmp = common::temp_dir("hostile-large");
     let mut files: Vec<(PathBuf, String, Option<bool>)> = Vec::new();
     for c in corpus::cases() {
@@ -339,42 +446,39 @@ fn memory_and_time_are_bounded_by_the_file_size() {
     let mut report = Vec::new();
     for (d, name, readable) in &files {
         let size = std::fs::metadata(d.join(name)).unwrap().len();
-        let free = run_in(d, &[], &["inspect", name]);
-        let refused = free.code == Some(1);
+        let refused = run_in(d, &[], &["inspect", name]).code == Some(1);
         if let Some(r) = readable {
-            assert_eq!(
-                !refused, *r,
-                "{name}: exit {:?}: {}",
-                free.code, free.stderr
-            );
+            assert_eq!(!refused, *r, "{name}: readable {}", !refused);
         }
-        let factor = if refused { 2 } else { 48 };
-        let limit = ((base + 8) << 20) + factor * size;
-        for args in [
-            vec!["inspect", name.as_str()],
-            vec!["inspect", "--json", name],
-        ] {
-            let t = Instant::now();
-            let r = run_limited(d, limit, &args);
-            let secs = t.elapsed().as_secs_f64();
-            assert_eq!(
-                r.code,
-                free.code,
-                "{args:?}: under {} MiB of address space ({} MiB baseline, file {} bytes) it \
-                 exits {:?} instead of {:?}: {}",
-                limit >> 20,
-                base,
-                size,
-                r.code,
-                free.code,
-                r.stderr
-            );
-            if size > 1 << 20 {
-                report.push(format!("{name} {args:?}: {size} bytes, {secs:.2} s"));
+        for ((cmd, per_byte), base) in commands.iter().zip(&bases) {
+            let factor = if refused { 2 } else { *per_byte };
+            let limit = ((base + 8) << 20) + factor * size;
+            for args in [vec![*cmd, name.as_str()], vec![*cmd, "--json", name]] {
+                let free = run_in(d, &[], &args);
+                let t = Instant::now();
+                let r = run_limited(d, limit, &args);
+                let secs = t.elapsed().as_secs_f64();
+                assert_eq!(
+                    r.code,
+                    free.code,
+                    "{args:?}: under {} MiB of address space ({base} MiB baseline, file {size} \
+                     bytes) it exits {:?} instead of {:?}: {}",
+                    limit >> 20,
+                    r.code,
+                    free.code,
+                    r.stderr
+                );
+                if size > 1 << 20 {
+                    report.push(format!("{name} {args:?}: {size} bytes, {secs:.2} s"));
+                }
             }
         }
     }
-    eprintln!("baseline {base} MiB; large files:\n{}", report.join("\n"));
+    eprintln!(
+        "baselines {:?} MiB; large files:\n{}",
+        commands.iter().map(|c| c.0).zip(&bases).collect::<Vec<_>>(),
+        report.join("\n")
+    );
 }
 
 /// Positions worth cutting a real file at: each metadata entry's first bytes, each tensor
@@ -461,7 +565,7 @@ fn real_models_cut_and_changed() {
 #[test]
 fn real_models_under_a_memory_limit() {
     sync_fixtures();
-    let base = baseline_mib(&hostile_dir());
+    let base = baseline_mib(&hostile_dir(), "inspect");
     for path in [common::gemma(), common::smollm2()] {
         let f = gguflens::GgufFile::open(&path).unwrap();
         let g = f.parse().unwrap();

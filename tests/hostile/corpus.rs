@@ -171,6 +171,52 @@ fn split_case(prefix: &str, about: &'static str, count: u32, shards: Vec<(u32, V
     }
 }
 
+/// A whole one-block llama (embedding 32, 2 heads, 1 KV head, vocabulary 32), small enough to
+/// commit many variants of: what `mem` and `layers` need to get past the metadata.
+pub fn tiny_llama() -> GgufBuilder {
+    let (e, kv, ff, vocab) = (32u64, 16u64, 64u64, 32u64);
+    let mut g = GgufBuilder::new()
+        .kv("general.architecture", BValue::str("llama"))
+        .kv("general.name", BValue::str("tiny llama"))
+        .kv("general.file_type", BValue::U32(7))
+        .kv("llama.block_count", BValue::U32(1))
+        .kv("llama.context_length", BValue::U32(2048))
+        .kv("llama.embedding_length", BValue::U32(e as u32))
+        .kv("llama.feed_forward_length", BValue::U32(ff as u32))
+        .kv("llama.attention.head_count", BValue::U32(2))
+        .kv("llama.attention.head_count_kv", BValue::U32(1))
+        .kv("llama.rope.dimension_count", BValue::U32(16))
+        .kv("llama.attention.layer_norm_rms_epsilon", BValue::F32(1e-5))
+        .kv("tokenizer.ggml.model", BValue::str("llama"))
+        .kv(
+            "tokenizer.ggml.tokens",
+            BValue::strs(&(0..vocab).map(|i| format!("t{i}")).collect::<Vec<_>>()),
+        );
+    let q = GgmlType::Q8_0;
+    let f = GgmlType::F32;
+    for (name, dims, ty) in [
+        ("token_embd.weight", vec![e, vocab], q),
+        ("output_norm.weight", vec![e], f),
+        ("blk.0.attn_norm.weight", vec![e], f),
+        ("blk.0.attn_q.weight", vec![e, e], q),
+        ("blk.0.attn_k.weight", vec![e, kv], q),
+        ("blk.0.attn_v.weight", vec![e, kv], q),
+        ("blk.0.attn_output.weight", vec![e, e], q),
+        ("blk.0.ffn_norm.weight", vec![e], f),
+        ("blk.0.ffn_gate.weight", vec![e, ff], q),
+        ("blk.0.ffn_down.weight", vec![ff, e], q),
+        ("blk.0.ffn_up.weight", vec![e, ff], q),
+    ] {
+        // Non-zero data: verify flags all-zero tensors.
+        let n = ty.tensor_bytes(&dims).unwrap() as usize;
+        let data = (0..n)
+            .map(|i| if ty == f { 0x3c } else { (i % 7) as u8 + 1 })
+            .collect();
+        g = g.tensor_data(name, &dims, ty, data);
+    }
+    g
+}
+
 /// Every committed case.
 pub fn cases() -> Vec<Case> {
     let base = base_builder().build();
@@ -607,7 +653,54 @@ pub fn cases() -> Vec<Case> {
             .build(),
     ));
 
+    // Hyperparameters that break a memory prediction (the model is otherwise whole).
+    for (name, about, key, value) in [
+        (
+            "context-length-0",
+            "llama.context_length = 0 (mem once panicked on it)",
+            "llama.context_length",
+            BValue::U32(0),
+        ),
+        (
+            "block-count-0",
+            "llama.block_count = 0",
+            "llama.block_count",
+            BValue::U32(0),
+        ),
+        (
+            "block-count-2p32",
+            "llama.block_count = 2^32 - 1",
+            "llama.block_count",
+            BValue::U32(u32::MAX),
+        ),
+        (
+            "head-count-short-array",
+            "llama.attention.head_count with 2 values for 1 block",
+            "llama.attention.head_count",
+            BValue::u32s(&[2, 2]),
+        ),
+        (
+            "head-count-string",
+            "llama.attention.head_count = \"2\"",
+            "llama.attention.head_count",
+            BValue::str("2"),
+        ),
+    ] {
+        let mut g = tiny_llama();
+        for (k, v) in g.kvs.iter_mut() {
+            if k == key.as_bytes() {
+                *v = value.clone();
+            }
+        }
+        v.push(one(&format!("{name}.gguf"), about, g.build()));
+    }
+
     // Controls: readable files the corpus must not flag.
+    v.push(one(
+        "tiny-llama.gguf",
+        "a whole one-block llama every command reads (the base of the cases above)",
+        tiny_llama().build(),
+    ));
     v.push(one(
         "minimal.gguf",
         "the smallest valid file: a header with no entries",
