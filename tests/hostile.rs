@@ -92,7 +92,8 @@ fn make_specials(dir: &Path) -> Vec<(String, &'static str)> {
                 assert!(ok, "mkfifo failed");
             }
             corpus::Special::Nested(depth) => std::fs::write(&p, corpus::nested(depth)).unwrap(),
-            corpus::Special::EscapeName => std::fs::write(&p, b"GGML").unwrap(),
+            // A GGUF magic, so that directory walks take it for a model.
+            corpus::Special::EscapeName => std::fs::write(&p, b"GGUF\x04\0\0\0").unwrap(),
         }
         v.push((name.to_string(), about));
     }
@@ -582,5 +583,53 @@ fn real_models_under_a_memory_limit() {
                 r.stderr
             );
         }
+    }
+}
+
+/// The batch commands over the whole corpus (and the directory, the FIFO and the file with an
+/// escape in its name): each bad file is reported and the rest still read, nothing blocks on
+/// the FIFO, and no escape byte reaches the output.
+#[test]
+fn batch_commands_report_bad_files_and_carry_on() {
+    sync_fixtures();
+    let tmp = common::temp_dir("hostile-batch");
+    make_specials(&tmp);
+    let dirs = [hostile_dir(), tmp.clone()];
+    let dirs: Vec<&str> = dirs.iter().map(|d| d.to_str().unwrap()).collect();
+    for cmd in ["scan", "verify"] {
+        let mut args = vec![cmd];
+        args.extend(&dirs);
+        let text = run_in(&tmp, &[], &args);
+        let mut j = args.clone();
+        j.insert(1, "--json");
+        let json = run_in(&tmp, &[], &j);
+        let out = String::from_utf8_lossy(&text.stdout);
+        assert!(!text.stderr.contains("panicked"), "{cmd}: {}", text.stderr);
+        assert!(
+            matches!(text.code, Some(1) | Some(2)),
+            "{cmd} over hostile files exits {:?}",
+            text.code
+        );
+        assert_eq!(json.code, text.code, "{cmd}: --json exits differently");
+        assert!(
+            !text.stdout.contains(&0x1b) && !text.stderr.contains('\x1b'),
+            "{cmd}: an escape byte reached the output"
+        );
+        let v: serde_json::Value =
+            serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{cmd} --json: {e}"));
+        let all = v.to_string();
+        for name in [
+            "tiny-llama.gguf",
+            "alignment-0.gguf",
+            "cut-data.gguf",
+            "esc-",
+        ] {
+            assert!(all.contains(name), "{cmd} --json does not mention {name}");
+        }
+        assert!(out.contains("tiny-llama.gguf"), "{cmd} did not carry on");
+        assert!(
+            out.contains("general.alignment is 0"),
+            "{cmd} did not report the bad file"
+        );
     }
 }
