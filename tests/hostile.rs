@@ -586,14 +586,18 @@ fn real_models_under_a_memory_limit() {
     }
 }
 
-/// The batch commands over the whole corpus (and the directory, the FIFO and the file with an
-/// escape in its name): each bad file is reported and the rest still read, nothing blocks on
-/// the FIFO, and no escape byte reaches the output.
+/// The batch commands over the whole corpus (and the directory, the FIFO, the file with an
+/// escape in its name and two symbolic-link cycles): each bad file is reported and the rest
+/// still read, nothing blocks on the FIFO or walks a cycle for ever, and no escape byte reaches
+/// the output.
 #[test]
 fn batch_commands_report_bad_files_and_carry_on() {
     sync_fixtures();
     let tmp = common::temp_dir("hostile-batch");
     make_specials(&tmp);
+    // Symbolic links that make the tree a cycle: a walk must not go round for ever.
+    std::os::unix::fs::symlink(".", tmp.join("loop")).unwrap();
+    std::os::unix::fs::symlink(&tmp, tmp.join("a-directory.gguf").join("back")).unwrap();
     let dirs = [hostile_dir(), tmp.clone()];
     let dirs: Vec<&str> = dirs.iter().map(|d| d.to_str().unwrap()).collect();
     for cmd in ["scan", "verify"] {
