@@ -561,6 +561,14 @@ pub fn cases() -> Vec<Case> {
             .build(),
     ));
 
+    v.push(one(
+        "escape-in-role.gguf",
+        "a block tensor whose role (a layers column header) holds an escape sequence",
+        tiny_llama()
+            .tensor("blk.0.ffn\x1b[31m.weight", &[32], GgmlType::F32)
+            .build(),
+    ));
+
     // Alignment.
     for (name, about, value) in [
         ("alignment-0", "general.alignment = 0", BValue::U32(0)),
