@@ -109,7 +109,7 @@ impl Error {
                 "file ends inside {what}: expected {needed} bytes, {available} left (truncated header?)"
             ),
             ErrorKind::CountTooLarge { what, count, max } => format!(
-                "{what} {count} cannot fit in the rest of the file: expected at most {max}"
+                "{what} {count} cannot fit in the rest of the file: expected at most {max} (a corrupt count or a truncated file)"
             ),
             ErrorKind::UnknownValueType(t) => {
                 format!("unknown metadata value type {t}: expected 0..=12")
@@ -121,22 +121,30 @@ impl Error {
             ErrorKind::TooManyDims(n) => {
                 format!("tensor with {n} dimensions: expected at most 4")
             }
-            ErrorKind::BadAlignment(s) => format!("general.alignment {s}: expected a power of two"),
+            ErrorKind::BadAlignment(s) => {
+                format!("general.alignment {s}: expected a power of two from 1 to 1 GiB")
+            }
             ErrorKind::Split(s) => s.clone(),
             ErrorKind::Invalid(s) => s.clone(),
         }
     }
 }
 
+/// One line, safe for a terminal: a path can come from a directory listing (a downloaded
+/// file's name) and carry control characters or escape sequences; they are escaped like any
+/// other text from outside.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
         if let Some(p) = &self.path {
-            write!(f, "{}: ", p.display())?;
+            s.push_str(&p.display().to_string());
+            s.push_str(": ");
         }
         if let Some(o) = self.offset {
-            write!(f, "at byte {o} (0x{o:x}): ")?;
+            s.push_str(&format!("at byte {o} (0x{o:x}): "));
         }
-        f.write_str(&self.message())
+        s.push_str(&self.message());
+        f.write_str(&crate::render::sanitize(&s))
     }
 }
 

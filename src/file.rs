@@ -146,14 +146,17 @@ impl ModelFiles {
                 gguf: f.parse()?,
             });
         }
+        let Some(first) = shards.first() else {
+            return Err(Error::new(ErrorKind::Invalid("no files to read".into())));
+        };
+        let first = SplitKeys::of(&first.gguf);
         let count = shards.len() as u32;
-        let first = SplitKeys::of(&shards[0].gguf);
-        let mut findings = Vec::new();
+        let mut findings = crate::format::Findings::default();
         if count == 1 {
             if first.is_split() {
                 return Err(Error::new(ErrorKind::Split(format!(
                     "this file is shard {} of a set of {} (split.no/split.count), but its name does not say where the others are (expected NAME-0000N-of-{:05}.gguf)",
-                    first.number.map_or(0, |n| n + 1),
+                    first.number.map_or(0, |n| n.saturating_add(1)),
                     first.count.unwrap_or(0),
                     first.count.unwrap_or(0)
                 )))
@@ -178,10 +181,12 @@ impl ModelFiles {
                     });
                 }
             }
-            let mut seen = std::collections::HashSet::new();
-            for s in &shards {
+            // Names across shards; a name repeated inside one shard is the reader's finding
+            // already, so only a repeat in a later shard is reported here.
+            let mut seen = std::collections::HashMap::new();
+            for (i, s) in shards.iter().enumerate() {
                 for t in &s.gguf.tensors {
-                    if !seen.insert(t.name.0) {
+                    if *seen.entry(t.name.0).or_insert(i) != i {
                         findings.push(Finding {
                             severity: Severity::Error,
                             code: "duplicate-tensor",
@@ -196,7 +201,10 @@ impl ModelFiles {
                 }
             }
         }
-        Ok(Model { shards, findings })
+        Ok(Model {
+            shards,
+            findings: findings.finish(),
+        })
     }
 }
 

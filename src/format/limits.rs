@@ -30,5 +30,20 @@ pub const MIN_TENSOR_BYTES_V1: u64 = 4 + 4 + 4 + 8;
 /// Most shards a split set may declare (`split.count`); gguf-split writes 5-digit numbers.
 pub const MAX_SPLIT_COUNT: u64 = 99_999;
 
+/// Most entries reserved up front for the metadata and tensor lists. A declared count is only
+/// bounded by the bytes left (one per 13 or 24 bytes), and reserving it whole would allocate
+/// several times the file's size for entries that may never be read; beyond this the lists grow
+/// as entries are actually parsed.
+pub const MAX_PREALLOC: u64 = 4096;
+
+/// Most layers a per-layer value is expanded to (`block_count`): 8 times llama.cpp's
+/// `LLAMA_MAX_LAYERS` (512). A larger declared count is a corrupt value, not a reason to
+/// allocate or loop that many times.
+pub const MAX_LAYERS: u64 = 4096;
+
+/// Findings of one code kept per file (and per split set); the rest are counted in one
+/// closing finding. Codes are few (a dozen), so this bounds the findings of any file.
+pub const MAX_FINDINGS_PER_CODE: u64 = 100;
+
 /// Array items shown in a summary when the full array is not asked for.
 pub const SUMMARY_ITEMS: usize = 8;

@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ggml_type::GgmlType;
 use cursor::Cursor;
 use limits::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 pub use value::{Array, GgufStr, Value, ValueType};
 
 /// Byte order of the file's numbers.
@@ -157,6 +157,9 @@ pub struct Gguf<'a> {
     /// Problems found in a readable file.
     pub findings: Vec<Finding>,
     key_index: HashMap<&'a [u8], usize>,
+    /// First tensor of each name: [`Gguf::tensor`] in constant time, so that callers looking up
+    /// every tensor by name stay linear in the directory's size.
+    tensor_index: HashMap<&'a [u8], usize>,
     data: &'a [u8],
 }
 
@@ -173,6 +176,50 @@ pub fn escape_bytes(b: &[u8]) -> String {
     }
     s.push('"');
     s
+}
+
+/// Collects findings, keeping at most [`MAX_FINDINGS_PER_CODE`] of each code: a hostile file
+/// can repeat one problem once per entry (a million duplicate keys), and listing each would
+/// cost memory and output many times the file's size while saying nothing more. The rest are
+/// counted, and [`Findings::finish`] adds one finding per code saying how many were left out.
+#[derive(Default)]
+pub(crate) struct Findings {
+    list: Vec<Finding>,
+    /// Per code, in order of first appearance: (code, severity, count).
+    counts: Vec<(&'static str, Severity, u64)>,
+}
+
+impl Findings {
+    pub(crate) fn push(&mut self, f: Finding) {
+        let i = match self.counts.iter().position(|c| c.0 == f.code) {
+            Some(i) => i,
+            None => {
+                self.counts.push((f.code, f.severity, 0));
+                self.counts.len() - 1
+            }
+        };
+        self.counts[i].2 += 1;
+        if self.counts[i].2 <= MAX_FINDINGS_PER_CODE {
+            self.list.push(f);
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<Finding> {
+        for (code, severity, n) in self.counts {
+            if n > MAX_FINDINGS_PER_CODE {
+                self.list.push(Finding {
+                    severity,
+                    code,
+                    offset: None,
+                    message: format!(
+                        "{} more {code} findings like the above are not listed ({n} in all)",
+                        n - MAX_FINDINGS_PER_CODE
+                    ),
+                });
+            }
+        }
+        self.list
+    }
 }
 
 fn align_up(x: u64, a: u64) -> Option<u64> {
@@ -220,7 +267,7 @@ impl<'a> Gguf<'a> {
         let big = byte_order == ByteOrder::Big;
         let v1 = version == 1;
         let mut c = Cursor::new(data, 8, big, v1);
-        let mut findings = Vec::new();
+        let mut findings = Findings::default();
 
         let tc_at = c.pos();
         let tensor_count = c.len("the tensor count")?;
@@ -244,8 +291,9 @@ impl<'a> Gguf<'a> {
         bound("tensor count", tensor_count, tc_at, min_t)?;
 
         // Metadata.
-        let mut metadata = Vec::with_capacity(kv_count as usize);
-        let mut key_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(kv_count as usize);
+        let reserve = kv_count.min(MAX_PREALLOC) as usize;
+        let mut metadata = Vec::with_capacity(reserve);
+        let mut key_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(reserve);
         for _ in 0..kv_count {
             let offset = c.pos();
             let key = GgufStr(c.string("a metadata key")?);
@@ -327,20 +375,19 @@ impl<'a> Gguf<'a> {
                     ))
                 }
                 None => {
-                    return Err(Error::at(
-                        e.offset,
-                        ErrorKind::BadAlignment(format!(
-                            "has type {}, not an integer",
-                            e.value.value_type().name()
-                        )),
-                    ))
+                    let why = match e.value.as_i64() {
+                        Some(n) => format!("is {n}"),
+                        None => format!("has type {}, not an integer", e.value.value_type().name()),
+                    };
+                    return Err(Error::at(e.offset, ErrorKind::BadAlignment(why)));
                 }
             }
         }
 
         // Tensor directory.
-        let mut tensors = Vec::with_capacity(tensor_count as usize);
-        let mut names: HashSet<&'a [u8]> = HashSet::with_capacity(tensor_count as usize);
+        let reserve = tensor_count.min(MAX_PREALLOC) as usize;
+        let mut tensors = Vec::with_capacity(reserve);
+        let mut tensor_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(reserve);
         for _ in 0..tensor_count {
             let entry_offset = c.pos();
             let name = GgufStr(c.string("a tensor name")?);
@@ -377,20 +424,31 @@ impl<'a> Gguf<'a> {
                 None
             };
             if n_elements.is_some() && n_bytes.is_none() {
-                let msg = match ggml_type.block_size() {
-                    None => format!(
-                        "tensor {label}: unknown ggml type id {}; its size is unknown",
-                        ggml_type.0
+                let (severity, code, msg) = match ggml_type.block_size() {
+                    None => (
+                        Severity::Warning,
+                        "unknown-type",
+                        format!(
+                            "tensor {label}: unknown ggml type id {}; its size is unknown",
+                            ggml_type.0
+                        ),
                     ),
-                    Some(b) => format!(
-                        "tensor {label}: row of {} elements is not a multiple of {}'s block size {b}",
-                        dims[0], ggml_type
+                    Some(b) if dims[0] % b as u64 != 0 => (
+                        Severity::Error,
+                        "partial-block",
+                        format!(
+                            "tensor {label}: row of {} elements is not a multiple of {}'s block size {b}",
+                            dims[0], ggml_type
+                        ),
                     ),
-                };
-                let (severity, code) = if ggml_type.is_known() {
-                    (Severity::Error, "partial-block")
-                } else {
-                    (Severity::Warning, "unknown-type")
+                    // Whole blocks, so the byte size itself overflowed.
+                    Some(_) => (
+                        Severity::Error,
+                        "dims-overflow",
+                        format!(
+                            "tensor {label}: dimensions {shape:?} of {ggml_type} overflow the byte size"
+                        ),
+                    ),
                 };
                 findings.push(Finding {
                     severity,
@@ -417,7 +475,7 @@ impl<'a> Gguf<'a> {
                     message: format!("tensor name {} is not valid UTF-8", escape_bytes(name.0)),
                 });
             }
-            if !names.insert(name.0) {
+            if tensor_index.contains_key(name.0) {
                 findings.push(Finding {
                     severity: Severity::Error,
                     code: "duplicate-tensor",
@@ -426,6 +484,8 @@ impl<'a> Gguf<'a> {
                         "duplicate tensor name {label}; llama.cpp refuses such a file"
                     ),
                 });
+            } else {
+                tensor_index.insert(name.0, tensors.len());
             }
             tensors.push(TensorInfo {
                 name,
@@ -439,7 +499,6 @@ impl<'a> Gguf<'a> {
                 n_bytes,
             });
         }
-        drop(names);
 
         let header_end = c.pos();
         let file_size = data.len() as u64;
@@ -465,8 +524,9 @@ impl<'a> Gguf<'a> {
             tensors,
             data_offset,
             accounting,
-            findings,
+            findings: findings.finish(),
             key_index,
+            tensor_index,
             data,
         })
     }
@@ -510,9 +570,11 @@ impl<'a> Gguf<'a> {
         self.get_str("general.architecture")
     }
 
-    /// A tensor by name (linear search: directories are small).
+    /// A tensor by name (the first, if the name is duplicated).
     pub fn tensor(&self, name: &str) -> Option<&TensorInfo<'a>> {
-        self.tensors.iter().find(|t| t.name.0 == name.as_bytes())
+        self.tensor_index
+            .get(name.as_bytes())
+            .map(|&i| &self.tensors[i])
     }
 
     /// A tensor's data bytes, when its size is known and the data lies inside the file.
@@ -555,7 +617,7 @@ fn account(
     data_offset: u64,
     alignment: u64,
     file_size: u64,
-    findings: &mut Vec<Finding>,
+    findings: &mut Findings,
 ) -> Accounting {
     let mut acc = Accounting {
         file_size,
@@ -566,10 +628,10 @@ fn account(
     // Extents of tensors whose size is known, sorted by offset.
     let mut ext: Vec<(u64, u64, usize)> = Vec::with_capacity(tensors.len());
     for (i, t) in tensors.iter().enumerate() {
-        let (Some(start), Some(n)) = (t.file_offset, t.n_bytes) else {
+        let Some(n) = t.n_bytes else {
             continue;
         };
-        let Some(end) = start.checked_add(n) else {
+        let Some(end) = t.file_offset.and_then(|start| start.checked_add(n)) else {
             findings.push(Finding {
                 severity: Severity::Error,
                 code: "offset-overflow",
@@ -583,12 +645,21 @@ fn account(
             continue;
         };
         acc.tensor_bytes = acc.tensor_bytes.saturating_add(n);
-        ext.push((start, end, i));
+        ext.push((end - n, end, i));
     }
     ext.sort_unstable();
-    for w in ext.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if b.0 < a.1 {
+    // Compare each extent with the one reaching furthest so far, not only its neighbour: a
+    // large tensor can overlap several that start after it.
+    let mut reach: Option<(u64, u64, usize)> = None;
+    for &b in &ext {
+        let Some(a) = reach else {
+            reach = Some(b);
+            continue;
+        };
+        if b.1 > a.1 {
+            reach = Some(b);
+        }
+        if b.0 < a.1 && b.0 < b.1 {
             findings.push(Finding {
                 severity: Severity::Error,
                 code: "overlap",

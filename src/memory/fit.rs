@@ -29,7 +29,14 @@ pub fn sweep(model: &Model, params: &MemoryParams) -> Result<Vec<Estimate>, Memo
     let tensors = Tensors::read(model, &ap);
     let pl = place_tensors(&tensors, &ap, params)?;
     let bytes = model.tensor_bytes();
-    sweep_contexts(ap.n_ctx_train)
+    let contexts = sweep_contexts(ap.n_ctx_train);
+    if contexts.is_empty() {
+        // A context_length of 0 leaves nothing to sweep: the error one context of 0 gives.
+        return Err(MemoryError::BadParam(
+            "the context is 0 (neither -c nor the model's context_length)".into(),
+        ));
+    }
+    contexts
         .into_iter()
         .map(|c| {
             let p = MemoryParams {

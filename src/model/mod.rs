@@ -4,6 +4,7 @@
 pub mod ftype;
 
 use crate::file::Model;
+use crate::format::limits::MAX_LAYERS;
 use crate::format::{Value, ValueType};
 use crate::ggml_type::GgmlType;
 pub use ftype::FileType;
@@ -134,7 +135,13 @@ pub fn hyperparameters<'m, 'a>(model: &'m Model<'a>) -> Vec<(&'a str, &'m Value<
 
 /// Reads `{arch}.KEY` as per-layer values: a scalar is repeated for every layer, an array is
 /// taken as is (it must have `n_layer` elements). Never collapses an array to a scalar.
+///
+/// `None` when `n_layer` exceeds [`MAX_LAYERS`]: `n_layer` normally comes from the file's
+/// `block_count`, and a corrupt one must not size an allocation.
 pub fn per_layer_u64(model: &Model, key: &str, n_layer: usize) -> Option<Vec<u64>> {
+    if n_layer as u64 > MAX_LAYERS {
+        return None;
+    }
     let g = model.gguf();
     let arch = g.architecture()?;
     let v = g.get(&format!("{arch}.{key}"))?;

@@ -1,7 +1,7 @@
 //! A minimal aligned text table: column widths from the cells' visible text, color applied after
 //! padding so escape sequences never disturb alignment.
 
-use super::{Color, Style};
+use super::{sanitize, Color, Style};
 use std::io::{self, Write};
 
 /// Column alignment.
@@ -53,7 +53,8 @@ impl Table {
     /// A table with these column headers and alignments.
     pub fn new(cols: &[(&str, Align)]) -> Table {
         Table {
-            headers: cols.iter().map(|c| c.0.to_string()).collect(),
+            // Headers can come from a file too (layers' columns are tensor-name roles).
+            headers: cols.iter().map(|c| sanitize(c.0).into_owned()).collect(),
             aligns: cols.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
         }
