@@ -675,3 +675,36 @@ fn hostile_metadata_saturates_instead_of_panicking() {
         assert!(matches!(r, Err(MemoryError::BadValue { .. })), "{r:?}");
     });
 }
+
+#[test]
+fn metadata_that_disagrees_with_tensor_shapes_is_refused() {
+    // The shipped fixture has head_count_kv 1 and attn_k [256, 64]. Claim 2^32 - 1 KV heads: the
+    // KV cache would be petabytes, which the file's tensors cannot justify (llama.cpp's loader
+    // refuses the shape mismatch too).
+    let mut bytes = std::fs::read(common::fixture("tiny-llama-q4_k_m.gguf")).unwrap();
+    let key = b"llama.attention.head_count_kv";
+    let at = bytes.windows(key.len()).position(|w| w == key).unwrap() + key.len();
+    assert_eq!(&bytes[at..at + 8], &[4, 0, 0, 0, 1, 0, 0, 0], "u32 1");
+    bytes[at + 4..at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let g = gguflens::Gguf::parse(&bytes).unwrap();
+    let m = gguflens::Model::from_gguf(std::path::Path::new("x.gguf"), g);
+    let e = gguflens::memory::estimate(&m, &gguflens::memory::MemoryParams::default()).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("blk.0.attn_k.weight has 64 rows"), "{msg}");
+    assert!(
+        msg.contains(&format!("implies {}", u32::MAX as u64 * 64)),
+        "{msg}"
+    );
+
+    let d = common::temp_dir("mem-shape");
+    let p = d.join("lying.gguf");
+    std::fs::write(&p, &bytes).unwrap();
+    let o = common::gguflens(&["mem", p.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("lying.gguf") && err.contains("attn_k"),
+        "{err}"
+    );
+}

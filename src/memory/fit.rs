@@ -26,6 +26,7 @@ pub fn sweep_contexts(n_ctx_train: u32) -> Vec<u32> {
 /// One prediction per context of [`sweep_contexts`] (the weights are placed once).
 pub fn sweep(model: &Model, params: &MemoryParams) -> Result<Vec<Estimate>, MemoryError> {
     let ap = ArchParams::from_model(model)?;
+    super::check_kv_shapes(model, &ap)?;
     let tensors = Tensors::read(model, &ap);
     let pl = place_tensors(&tensors, &ap, params)?;
     let bytes = model.tensor_bytes();
@@ -126,6 +127,7 @@ pub fn fit(
         ));
     }
     let ap = ArchParams::from_model(model)?;
+    super::check_kv_shapes(model, &ap)?;
     let tensors = Tensors::read(model, &ap);
     let bytes = model.tensor_bytes();
     let mut base = params.clone();

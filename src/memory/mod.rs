@@ -78,6 +78,15 @@ pub enum MemoryError {
     },
     /// MLA models need the same K and V cache types (llama.cpp refuses different ones).
     MlaCacheTypes(CacheType, CacheType),
+    /// The metadata disagrees with a tensor's shape (llama.cpp refuses to load such a file).
+    ShapeMismatch {
+        /// The tensor.
+        tensor: String,
+        /// The dimension the metadata implies.
+        expected: u64,
+        /// The dimension in the tensor directory.
+        found: u64,
+    },
     /// A setting out of range.
     BadParam(String),
 }
@@ -116,6 +125,14 @@ impl fmt::Display for MemoryError {
             MemoryError::MlaCacheTypes(k, v) => write!(
                 f,
                 "this model uses multi-head latent attention and does not support different K ({k}) and V ({v}) cache types"
+            ),
+            MemoryError::ShapeMismatch {
+                tensor,
+                expected,
+                found,
+            } => write!(
+                f,
+                "tensor {tensor} has {found} rows, but the metadata (head_count_kv × key_length) implies {expected}; llama.cpp refuses such a file"
             ),
             MemoryError::BadParam(m) => f.write_str(m),
         }
@@ -504,8 +521,39 @@ pub fn context_sizes(ap: &ArchParams, p: &MemoryParams) -> Result<ContextSizes, 
 /// Predicts llama.cpp's allocations for `model` with `params`.
 pub fn estimate(model: &Model, params: &MemoryParams) -> Result<Estimate, MemoryError> {
     let ap = ArchParams::from_model(model)?;
+    check_kv_shapes(model, &ap)?;
     let placement = weights::place(model, &ap, params)?;
     estimate_with(&ap, &placement, model.tensor_bytes(), params)
+}
+
+/// Checks each layer's `attn_k` against the K width the metadata implies (`head_count_kv ×
+/// key_length`), as llama.cpp's loader checks every tensor's shape: a file whose metadata claims
+/// more KV heads than its tensors hold would otherwise get a KV cache the file cannot justify.
+pub(crate) fn check_kv_shapes(model: &Model, ap: &ArchParams) -> Result<(), MemoryError> {
+    if ap.mla.is_some() {
+        return Ok(());
+    }
+    let rows: std::collections::HashMap<&[u8], (u32, u64)> = model
+        .tensors()
+        .map(|(_, t)| (t.name.as_bytes(), (t.n_dims, t.dims[1])))
+        .collect();
+    for il in 0..ap.n_layer {
+        if !ap.kv_layer[il] {
+            continue;
+        }
+        let name = format!("blk.{il}.attn_k.weight");
+        if let Some(&(2, found)) = rows.get(name.as_bytes()) {
+            let expected = ap.e_k(il);
+            if found != expected {
+                return Err(MemoryError::ShapeMismatch {
+                    tensor: name,
+                    expected,
+                    found,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The part of [`estimate`] that does not touch the tensor directory (weights are placed once;
