@@ -81,6 +81,19 @@ impl M {
     fn blk(&mut self, i: u32, name: &str, dims: &[u64]) {
         self.t(&format!("blk.{i}.{name}"), dims);
     }
+    /// A block's attention projections: Q and output of width `q`, K and V of width `kv`.
+    fn attn(&mut self, i: u32, e: u64, q: u64, kv: u64) {
+        self.blk(i, "attn_q.weight", &[e, q]);
+        self.blk(i, "attn_k.weight", &[e, kv]);
+        self.blk(i, "attn_v.weight", &[e, kv]);
+        self.blk(i, "attn_output.weight", &[q, e]);
+    }
+    /// A block's gated feed-forward network of width `f`.
+    fn ffn(&mut self, i: u32, e: u64, f: u64) {
+        self.blk(i, "ffn_gate.weight", &[e, f]);
+        self.blk(i, "ffn_down.weight", &[f, e]);
+        self.blk(i, "ffn_up.weight", &[e, f]);
+    }
     /// A block tensor kept in F32 whatever its rank (mixing coefficients added to activations).
     fn f32(&mut self, i: u32, name: &str, dims: &[u64]) {
         self.tq(&format!("blk.{i}.{name}"), dims, GgmlType::F32);
@@ -104,14 +117,9 @@ pub fn llama_gqa() -> GgufBuilder {
     m.t("output_norm.weight", &[e]);
     for i in 0..n_layer {
         m.blk(i, "attn_norm.weight", &[e]);
-        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
-        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.attn(i, e, d * h as u64, d * hkv as u64);
         m.blk(i, "ffn_norm.weight", &[e]);
-        m.blk(i, "ffn_gate.weight", &[e, ff]);
-        m.blk(i, "ffn_down.weight", &[ff, e]);
-        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.ffn(i, e, ff);
     }
     m.b
 }
@@ -141,14 +149,9 @@ pub fn deci_per_layer() -> GgufBuilder {
         let kv = d * hkv[i as usize] as u64;
         let f = ff[i as usize] as u64;
         m.blk(i, "attn_norm.weight", &[e]);
-        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
-        m.blk(i, "attn_k.weight", &[e, kv]);
-        m.blk(i, "attn_v.weight", &[e, kv]);
-        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.attn(i, e, d * h as u64, kv);
         m.blk(i, "ffn_norm.weight", &[e]);
-        m.blk(i, "ffn_gate.weight", &[e, f]);
-        m.blk(i, "ffn_down.weight", &[f, e]);
-        m.blk(i, "ffn_up.weight", &[e, f]);
+        m.ffn(i, e, f);
     }
     m.b
 }
@@ -182,9 +185,7 @@ pub fn qwen2_bias() -> GgufBuilder {
         m.blk(i, "attn_v.bias", &[kv]);
         m.blk(i, "attn_output.weight", &[e, e]);
         m.blk(i, "ffn_norm.weight", &[e]);
-        m.blk(i, "ffn_gate.weight", &[e, ff]);
-        m.blk(i, "ffn_down.weight", &[ff, e]);
-        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.ffn(i, e, ff);
     }
     m.b
 }
@@ -233,9 +234,7 @@ pub fn deepseek2_mla() -> GgufBuilder {
         m.blk(i, "attn_output.weight", &[h * v_head, e]);
         m.blk(i, "ffn_norm.weight", &[e]);
         if i == 0 {
-            m.blk(i, "ffn_gate.weight", &[e, ff]);
-            m.blk(i, "ffn_down.weight", &[ff, e]);
-            m.blk(i, "ffn_up.weight", &[e, ff]);
+            m.ffn(i, e, ff);
         } else {
             m.blk(i, "ffn_gate_inp.weight", &[e, n_expert]);
             m.blk(i, "ffn_gate_exps.weight", &[e, ff_exp, n_expert]);
@@ -293,10 +292,7 @@ pub fn gemma2_swa() -> GgufBuilder {
     m.t("output_norm.weight", &[e]);
     for i in 0..n_layer {
         m.blk(i, "attn_norm.weight", &[e]);
-        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
-        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.attn(i, e, d * h as u64, d * hkv as u64);
         m.blk(i, "post_attention_norm.weight", &[e]);
         m.blk(i, "ffn_norm.weight", &[e]);
         m.blk(i, "ffn_gate.weight", &[e, ff]);
@@ -322,10 +318,7 @@ pub fn llama_moe() -> GgufBuilder {
     m.t("output.weight", &[e, N_VOCAB]);
     for i in 0..n_layer {
         m.blk(i, "attn_norm.weight", &[e]);
-        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
-        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.attn(i, e, d * h as u64, d * hkv as u64);
         m.blk(i, "ffn_norm.weight", &[e]);
         m.blk(i, "ffn_gate_inp.weight", &[e, n_expert]);
         m.blk(i, "ffn_gate_exps.weight", &[e, ff, n_expert]);
@@ -448,9 +441,7 @@ pub fn lfm2(window: Option<u32>) -> GgufBuilder {
     m.t("token_embd_norm.weight", &[e]);
     for i in 0..n_layer {
         m.blk(i, "ffn_norm.weight", &[e]);
-        m.blk(i, "ffn_gate.weight", &[e, ff]);
-        m.blk(i, "ffn_down.weight", &[ff, e]);
-        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.ffn(i, e, ff);
         m.blk(i, "attn_norm.weight", &[e]);
         let kv = d * hkv[i as usize] as u64;
         if kv == 0 {
@@ -460,10 +451,7 @@ pub fn lfm2(window: Option<u32>) -> GgufBuilder {
         } else {
             m.blk(i, "attn_q_norm.weight", &[d]);
             m.blk(i, "attn_k_norm.weight", &[d]);
-            m.blk(i, "attn_q.weight", &[e, e]);
-            m.blk(i, "attn_k.weight", &[e, kv]);
-            m.blk(i, "attn_v.weight", &[e, kv]);
-            m.blk(i, "attn_output.weight", &[e, e]);
+            m.attn(i, e, e, kv);
         }
     }
     m.b
@@ -509,15 +497,10 @@ pub fn granite_hybrid() -> GgufBuilder {
             m.f32(i, "ssm_norm.weight", &[d_inner / n_group, n_group]);
             m.blk(i, "ssm_out.weight", &[d_inner, e]);
         } else {
-            m.blk(i, "attn_q.weight", &[e, d * h as u64]);
-            m.blk(i, "attn_k.weight", &[e, kv]);
-            m.blk(i, "attn_v.weight", &[e, kv]);
-            m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+            m.attn(i, e, d * h as u64, kv);
         }
         m.blk(i, "ffn_norm.weight", &[e]);
-        m.blk(i, "ffn_gate.weight", &[e, ff]);
-        m.blk(i, "ffn_down.weight", &[ff, e]);
-        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.ffn(i, e, ff);
     }
     m.b
 }
@@ -539,13 +522,8 @@ pub fn cohere2() -> GgufBuilder {
     let kv = d * hkv as u64;
     for i in 0..n_layer {
         m.blk(i, "attn_norm.weight", &[e]);
-        m.blk(i, "attn_q.weight", &[e, e]);
-        m.blk(i, "attn_k.weight", &[e, kv]);
-        m.blk(i, "attn_v.weight", &[e, kv]);
-        m.blk(i, "attn_output.weight", &[e, e]);
-        m.blk(i, "ffn_gate.weight", &[e, ff]);
-        m.blk(i, "ffn_down.weight", &[ff, e]);
-        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.attn(i, e, e, kv);
+        m.ffn(i, e, ff);
     }
     m.b
 }
@@ -575,10 +553,7 @@ pub fn llama4() -> GgufBuilder {
     m.t("output.weight", &[e, N_VOCAB]);
     for i in 0..n_layer {
         m.blk(i, "attn_norm.weight", &[e]);
-        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
-        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.attn(i, e, d * h as u64, d * hkv as u64);
         m.blk(i, "ffn_norm.weight", &[e]);
         if (i + 1) % 2 == 0 {
             m.blk(i, "ffn_gate_inp.weight", &[e, n_expert]);
@@ -589,9 +564,7 @@ pub fn llama4() -> GgufBuilder {
             m.blk(i, "ffn_down_shexp.weight", &[ff_exp, e]);
             m.blk(i, "ffn_up_shexp.weight", &[e, ff_exp]);
         } else {
-            m.blk(i, "ffn_gate.weight", &[e, ff]);
-            m.blk(i, "ffn_down.weight", &[ff, e]);
-            m.blk(i, "ffn_up.weight", &[e, ff]);
+            m.ffn(i, e, ff);
         }
     }
     m.b
@@ -754,10 +727,7 @@ pub fn jamba() -> GgufBuilder {
             m.f32(i, "ssm_d", &[d_inner]);
             m.blk(i, "ssm_out.weight", &[d_inner, e]);
         } else {
-            m.blk(i, "attn_q.weight", &[e, e]);
-            m.blk(i, "attn_k.weight", &[e, kv]);
-            m.blk(i, "attn_v.weight", &[e, kv]);
-            m.blk(i, "attn_output.weight", &[e, e]);
+            m.attn(i, e, e, kv);
         }
         m.blk(i, "ffn_norm.weight", &[e]);
         if i % 2 == 1 {
@@ -766,9 +736,7 @@ pub fn jamba() -> GgufBuilder {
             m.blk(i, "ffn_down_exps.weight", &[ff, e, n_expert]);
             m.blk(i, "ffn_up_exps.weight", &[e, ff, n_expert]);
         } else {
-            m.blk(i, "ffn_gate.weight", &[e, ff]);
-            m.blk(i, "ffn_down.weight", &[ff, e]);
-            m.blk(i, "ffn_up.weight", &[e, ff]);
+            m.ffn(i, e, ff);
         }
     }
     m.b
@@ -803,16 +771,11 @@ pub fn falcon_h1() -> GgufBuilder {
         m.f32(i, "ssm_d", &[1, n_ssm_head]);
         m.f32(i, "ssm_norm.weight", &[d_inner / n_group, n_group]);
         m.blk(i, "ssm_out.weight", &[d_inner, e]);
-        m.blk(i, "attn_q.weight", &[e, d * h as u64]);
-        m.blk(i, "attn_k.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_v.weight", &[e, d * hkv as u64]);
-        m.blk(i, "attn_output.weight", &[d * h as u64, e]);
+        m.attn(i, e, d * h as u64, d * hkv as u64);
         m.blk(i, "attn_norm.weight", &[e]);
         // llama.cpp names this one without a `.weight` suffix.
         m.blk(i, "ffn_norm", &[e]);
-        m.blk(i, "ffn_gate.weight", &[e, ff]);
-        m.blk(i, "ffn_down.weight", &[ff, e]);
-        m.blk(i, "ffn_up.weight", &[e, ff]);
+        m.ffn(i, e, ff);
     }
     m.b
 }
