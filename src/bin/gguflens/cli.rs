@@ -4,7 +4,7 @@ use crate::Status;
 use clap::{Parser, Subcommand, ValueEnum};
 use gguflens::render::Style;
 use std::fmt;
-use std::io::{self, IsTerminal};
+use std::io::{self, BufWriter, IsTerminal, Write};
 
 /// Open a GGUF model file and measure it: header, metadata, tensors, per-layer quantization,
 /// memory, verification.
@@ -105,6 +105,25 @@ impl From<serde_json::Error> for CliError {
             CliError::Msg(e.to_string())
         }
     }
+}
+
+/// Writes a command's report to stdout, buffered: pretty JSON (one document and a newline) when
+/// `json`, otherwise whatever `text` writes.
+pub fn emit<T: serde::Serialize>(
+    json: bool,
+    report: &T,
+    text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    let stdout = io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    if json {
+        serde_json::to_writer_pretty(&mut w, report)?;
+        writeln!(w)?;
+    } else {
+        text(&mut w)?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 pub fn dispatch(cli: Cli) -> Result<Status, CliError> {

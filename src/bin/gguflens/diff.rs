@@ -5,7 +5,6 @@ use crate::Status;
 use gguflens::render::Style;
 use gguflens::report::diff::DiffReport;
 use gguflens::ModelFiles;
-use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 /// Compare two GGUF files: tensor types per role and block, bytes, BPW, metadata.
@@ -47,15 +46,9 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
         &a.b.display().to_string(),
         &mb,
     );
-    let stdout = io::stdout();
-    let mut w = BufWriter::new(stdout.lock());
-    if a.json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
-        writeln!(w)?;
-    } else {
-        gguflens::render::diff::render(&report, &mut w, style)?;
-    }
-    w.flush()?;
+    crate::cli::emit(a.json, &report, |w| {
+        gguflens::render::diff::render(&report, w, style)
+    })?;
     Ok(if ma.has_problems() || mb.has_problems() {
         Status::Problems
     } else if a.exit_code && !report.identical {

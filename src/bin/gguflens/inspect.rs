@@ -6,7 +6,6 @@ use gguflens::render::inspect::{render, InspectView};
 use gguflens::render::Style;
 use gguflens::report::inspect::{InspectOptions, InspectReport};
 use gguflens::ModelFiles;
-use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 /// Inspect one GGUF file (any shard of a split set reads the whole set).
@@ -45,19 +44,13 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
             full_arrays: a.full_arrays,
         },
     );
-    let stdout = io::stdout();
-    let mut w = BufWriter::new(stdout.lock());
-    if a.json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
-        writeln!(w)?;
-    } else {
+    crate::cli::emit(a.json, &report, |w| {
         let view = InspectView {
             metadata: !a.no_metadata,
             tensors: !a.no_tensors,
         };
-        render(&report, view, &mut w, style)?;
-    }
-    w.flush()?;
+        render(&report, view, w, style)
+    })?;
     Ok(if model.has_problems() {
         Status::Problems
     } else {

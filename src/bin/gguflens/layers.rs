@@ -5,7 +5,6 @@ use crate::Status;
 use gguflens::render::Style;
 use gguflens::report::layers::LayersReport;
 use gguflens::ModelFiles;
-use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 /// Per-layer quantization audit: the real type mix behind a file's label, block by block.
@@ -54,15 +53,9 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
         std::fs::write(p, svg)
             .map_err(|e| CliError::Msg(format!("{}: cannot write SVG: {e}", p.display())))?;
     }
-    let stdout = io::stdout();
-    let mut w = BufWriter::new(stdout.lock());
-    if a.json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
-        writeln!(w)?;
-    } else {
-        gguflens::render::layers::render(&report, &mut w, style)?;
-    }
-    w.flush()?;
+    crate::cli::emit(a.json, &report, |w| {
+        gguflens::render::layers::render(&report, w, style)
+    })?;
     Ok(
         if model.has_problems() || (a.check && report.rules.unexplained_count > 0) {
             Status::Problems

@@ -8,7 +8,6 @@ use gguflens::render::Style;
 use gguflens::report::mem::MemReport;
 use gguflens::ModelFiles;
 use std::ffi::OsString;
-use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 /// Predict llama.cpp's memory use: weights, KV cache, recurrent state, output and compute
@@ -274,15 +273,7 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
         fit.as_ref(),
         a.explain,
     );
-    let stdout = io::stdout();
-    let mut w = BufWriter::new(stdout.lock());
-    if a.json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
-        writeln!(w)?;
-    } else {
-        render(&report, &mut w, style)?;
-    }
-    w.flush()?;
+    crate::cli::emit(a.json, &report, |w| render(&report, w, style))?;
     Ok(if model.has_problems() {
         Status::Problems
     } else {

@@ -7,7 +7,7 @@ use gguflens::render::Style;
 use gguflens::report::scan::{RootJson, ScanReport};
 use gguflens::scan::{self, discover, Progress, ScanOptions, SortKey};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Find every GGUF model under directories (Ollama, Hugging Face cache, LM Studio, any folder)
@@ -182,17 +182,13 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
     scan::sort_rows(&mut result.rows, a.sort.into(), a.reverse);
     let report = ScanReport::build(&result, roots_json);
 
-    let stdout = io::stdout();
-    let mut w = BufWriter::new(stdout.lock());
-    if a.json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
-        writeln!(w)?;
-    } else if a.csv {
-        gguflens::render::scan::csv(&report, &mut w)?;
-    } else {
-        gguflens::render::scan::render(&report, &mut w, style)?;
-    }
-    w.flush()?;
+    crate::cli::emit(a.json, &report, |w| {
+        if a.csv {
+            gguflens::render::scan::csv(&report, w)
+        } else {
+            gguflens::render::scan::render(&report, w, style)
+        }
+    })?;
     if (a.json || a.csv) && !a.quiet {
         let mut e = io::stderr().lock();
         for x in &result.warnings {

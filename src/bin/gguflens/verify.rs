@@ -13,7 +13,7 @@ use gguflens::{Error, ModelFiles};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -148,15 +148,9 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
     let elapsed = start.elapsed();
 
     let report = VerifyReport::build(inputs.iter().map(|(p, _)| p.as_path()).zip(results.iter()));
-    let stdout = io::stdout();
-    let mut w = BufWriter::new(stdout.lock());
-    if a.json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
-        writeln!(w)?;
-    } else {
-        render(&report, Some(elapsed), &mut w, style)?;
-    }
-    w.flush()?;
+    crate::cli::emit(a.json, &report, |w| {
+        render(&report, Some(elapsed), w, style)
+    })?;
     let s = &report.summary;
     Ok(if s.unreadable > 0 {
         Status::Unreadable
