@@ -243,31 +243,20 @@ pub fn compare(a: &Model, b: &Model) -> DiffAnalysis {
             _ => r,
         }
     };
-    for (n, s) in &ta {
-        totals_a.add(s.parameters, s.bytes);
-        roles
-            .entry(role_key(n))
-            .or_default()
-            .0
-            .add(s.parameters, s.bytes);
-        types
-            .entry(s.ggml_type)
-            .or_default()
-            .0
-            .add(s.parameters, s.bytes);
+    // One pass per side: `b` picks the second of each (A, B) pair.
+    fn pick<T>(pair: &mut (T, T), b: bool) -> &mut T {
+        if b {
+            &mut pair.1
+        } else {
+            &mut pair.0
+        }
     }
-    for (n, s) in &tb {
-        totals_b.add(s.parameters, s.bytes);
-        roles
-            .entry(role_key(n))
-            .or_default()
-            .1
-            .add(s.parameters, s.bytes);
-        types
-            .entry(s.ggml_type)
-            .or_default()
-            .1
-            .add(s.parameters, s.bytes);
+    for (b, tensors, totals) in [(false, &ta, &mut totals_a), (true, &tb, &mut totals_b)] {
+        for (n, s) in tensors {
+            totals.add(s.parameters, s.bytes);
+            pick(roles.entry(role_key(n)).or_default(), b).add(s.parameters, s.bytes);
+            pick(types.entry(s.ggml_type).or_default(), b).add(s.parameters, s.bytes);
+        }
     }
 
     type Key = (
