@@ -48,6 +48,15 @@ impl Summary {
     pub fn of(model: &Model, ctx: u32) -> Summary {
         let g = model.gguf();
         let id = model::identity(model);
+        // One prediction serves both the KV-per-token and the VRAM columns.
+        let estimate = memory::estimate(
+            model,
+            &MemoryParams {
+                n_ctx: ctx,
+                ..MemoryParams::default()
+            },
+        )
+        .ok();
         Summary {
             architecture: id.architecture,
             general_name: id.name,
@@ -60,8 +69,11 @@ impl Summary {
             tensor_count: model.tensor_count() as u64,
             bits_per_weight: model.bits_per_weight(),
             context_length: arch_u64(model, "context_length"),
-            kv_bytes_per_token: kv_bytes_per_token(model),
-            vram: predicted_vram(model, ctx),
+            kv_bytes_per_token: estimate
+                .as_ref()
+                .map(|e| e.kv_bytes_per_token())
+                .or_else(|| kv_bytes_per_token(model)),
+            vram: estimate.as_ref().map(|e| vram_of(e, ctx)),
             weights_key: weights_key(model),
             findings: model
                 .all_findings()
@@ -115,7 +127,11 @@ pub fn predicted_vram(model: &Model, ctx: u32) -> Option<VramPrediction> {
         n_ctx: ctx,
         ..MemoryParams::default()
     };
-    let e = memory::estimate(model, &p).ok()?;
+    memory::estimate(model, &p).ok().map(|e| vram_of(&e, ctx))
+}
+
+/// The GPU side of an estimate made at `ctx` tokens.
+fn vram_of(e: &memory::Estimate, ctx: u32) -> VramPrediction {
     let sum = |f: &dyn Fn(&memory::DeviceEstimate) -> u64| {
         e.gpus().iter().map(f).fold(0u64, u64::saturating_add)
     };
@@ -123,7 +139,7 @@ pub fn predicted_vram(model: &Model, ctx: u32) -> Option<VramPrediction> {
     let kv_cache = sum(&|d| d.kv.total());
     let recurrent = sum(&|d| d.recurrent.bytes);
     let compute = sum(&|d| d.compute.bytes);
-    Some(VramPrediction {
+    VramPrediction {
         ctx,
         ctx_padded: e.context.n_ctx as u64,
         weights,
@@ -134,7 +150,7 @@ pub fn predicted_vram(model: &Model, ctx: u32) -> Option<VramPrediction> {
             .saturating_add(kv_cache)
             .saturating_add(recurrent)
             .saturating_add(compute),
-    })
+    }
 }
 
 /// Bytes of tensor data sampled for [`weights_key`].
