@@ -144,7 +144,7 @@ impl fmt::Display for Error {
             s.push_str(&format!("at byte {o} (0x{o:x}): "));
         }
         s.push_str(&self.message());
-        f.write_str(&crate::render::sanitize(&s))
+        f.write_str(&crate::text::sanitize(&s))
     }
 }
 

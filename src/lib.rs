@@ -27,6 +27,7 @@ pub mod render;
 pub mod report;
 pub mod scan;
 pub mod synthetic;
+pub mod text;
 pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};

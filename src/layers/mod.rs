@@ -11,6 +11,7 @@ use crate::file::Model;
 use crate::ggml_type::GgmlType;
 use crate::model::FileType;
 use crate::quant_rules::{self, Fallback, Prediction, QuantParams, Rule, TensorShape, Verdict};
+pub use crate::text::layer_ranges;
 pub use role::{RoleClass, Section, Tower};
 use std::collections::BTreeMap;
 
@@ -240,28 +241,6 @@ pub struct LayersAnalysis {
 pub const NORMS_COLUMN: &str = "norms";
 /// The column that gathers a block's biases.
 pub const BIASES_COLUMN: &str = "biases";
-
-/// Formats block numbers compactly: `0–3, 6, 9, 27–31`.
-pub fn layer_ranges(layers: &[u64]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < layers.len() {
-        let mut j = i;
-        while j + 1 < layers.len() && layers[j + 1] == layers[j] + 1 {
-            j += 1;
-        }
-        if j == i {
-            out.push(layers[i].to_string());
-        } else if j == i + 1 {
-            out.push(layers[i].to_string());
-            out.push(layers[j].to_string());
-        } else {
-            out.push(format!("{}–{}", layers[i], layers[j]));
-        }
-        i = j + 1;
-    }
-    out.join(", ")
-}
 
 fn column_of(e: &TensorEntry) -> String {
     match e.class {
@@ -858,18 +837,4 @@ fn moe(m: &Model, tensors: &[TensorEntry], all: &Totals) -> Option<Moe> {
             .bytes
             .saturating_add(per_expert_bytes.saturating_mul(k)),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[test]
-    fn ranges() {
-        assert_eq!(
-            layer_ranges(&[0, 1, 2, 3, 6, 9, 12, 27, 28, 29]),
-            "0–3, 6, 9, 12, 27–29"
-        );
-        assert_eq!(layer_ranges(&[0, 1, 4]), "0, 1, 4");
-        assert_eq!(layer_ranges(&[]), "");
-    }
 }

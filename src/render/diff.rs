@@ -3,8 +3,8 @@
 use super::inspect::type_color;
 use super::table::{Align, Cell, Table};
 use super::{iec, params, sanitize, thousands, Color, Style};
-use crate::layers::layer_ranges;
 use crate::report::diff::{DiffReport, PairJson};
+use crate::text::layer_ranges;
 use std::io::{self, Write};
 
 fn heading(w: &mut dyn Write, s: Style, h: &str) -> io::Result<()> {

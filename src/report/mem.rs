@@ -350,7 +350,7 @@ pub struct ExplainJson {
 }
 
 fn mib(b: u64) -> String {
-    crate::render::iec(b)
+    crate::text::iec(b)
 }
 
 impl ExplainJson {
