@@ -20,6 +20,7 @@ pub mod file;
 pub mod format;
 pub mod ggml_type;
 pub mod layers;
+pub mod limits;
 pub mod memory;
 pub mod model;
 pub mod quant_rules;

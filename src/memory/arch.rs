@@ -5,6 +5,7 @@
 use super::MemoryError;
 use crate::file::Model;
 use crate::format::{Value, ValueType};
+use crate::limits::{MAX_BLOCK_COUNT, MAX_HPARAM};
 
 /// How the sliding window restricts attention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,7 +261,7 @@ impl Meta<'_, '_> {
         match self.value(k) {
             None => Ok(None),
             Some(v) => match v.as_u64() {
-                Some(x) if x <= MAX_VALUE => Ok(Some(x)),
+                Some(x) if x <= MAX_HPARAM => Ok(Some(x)),
                 Some(_) => Err(MemoryError::BadValue {
                     key: self.key(k),
                     expected: "a value below 2^32",
@@ -301,7 +302,7 @@ impl Meta<'_, '_> {
                 }
                 let mut out = Vec::with_capacity(n);
                 for x in a.iter() {
-                    out.push(x.as_u64().filter(|&x| x <= MAX_VALUE).ok_or_else(|| {
+                    out.push(x.as_u64().filter(|&x| x <= MAX_HPARAM).ok_or_else(|| {
                         MemoryError::BadValue {
                             key: self.key(k),
                             expected: "non-negative integers below 2^32",
@@ -312,7 +313,7 @@ impl Meta<'_, '_> {
             }
             _ => Ok(Some(vec![
                 v.as_u64()
-                    .filter(|&x| x <= MAX_VALUE)
+                    .filter(|&x| x <= MAX_HPARAM)
                     .ok_or_else(|| {
                         MemoryError::BadValue {
                             key: self.key(k),
@@ -350,13 +351,6 @@ impl Meta<'_, '_> {
     }
 }
 
-/// The largest hyperparameter accepted (llama.cpp reads them as `uint32_t`); with it every
-/// product below stays far from overflowing 64 bits once combined with saturating arithmetic.
-pub const MAX_VALUE: u64 = u32::MAX as u64;
-
-/// The largest block count accepted (llama.cpp's `LLAMA_MAX_LAYERS` is 512).
-pub const MAX_LAYERS: u64 = 512;
-
 impl ArchParams {
     /// Reads the hyperparameters from the first shard's metadata.
     pub fn from_model(model: &Model) -> Result<ArchParams, MemoryError> {
@@ -371,7 +365,7 @@ impl ArchParams {
         };
         let a = arch.as_str();
         let n_layer_u = m.u64_req("block_count")?;
-        if n_layer_u == 0 || n_layer_u > MAX_LAYERS {
+        if n_layer_u == 0 || n_layer_u > MAX_BLOCK_COUNT {
             return Err(MemoryError::BadValue {
                 key: m.key("block_count"),
                 expected: "1 to 512 layers",

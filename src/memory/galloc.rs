@@ -13,6 +13,8 @@
 //! whether the op may reuse a parent in place. Views are represented by the tensor they view.
 //! [`Graph::peak`] replays the allocator over it.
 
+use crate::limits::MAX_GRAPH_TENSOR_BYTES;
+
 /// A tensor index in a [`Graph`].
 pub(crate) type Id = usize;
 
@@ -34,7 +36,7 @@ pub(crate) struct Graph {
 impl Graph {
     /// A graph input (token ids, positions, masks, row indices): allocated before every node.
     pub fn input(&mut self, size: u64) -> Id {
-        let size = size.min(MAX_TENSOR);
+        let size = size.min(MAX_GRAPH_TENSOR_BYTES);
         self.t.push(Tensor {
             size,
             srcs: Vec::new(),
@@ -46,7 +48,7 @@ impl Graph {
 
     /// A node whose result needs its own memory (matmuls, concatenations, copies, GLUs …).
     pub fn op(&mut self, size: u64, srcs: &[Id]) -> Id {
-        let size = size.min(MAX_TENSOR);
+        let size = size.min(MAX_GRAPH_TENSOR_BYTES);
         self.t.push(Tensor {
             size,
             srcs: srcs.to_vec(),
@@ -126,10 +128,6 @@ struct DynAlloc {
 
 /// The open tail's size: larger than any sum of clamped tensors.
 const TAIL: u64 = u64::MAX / 2;
-
-/// Sizes are clamped to 64 TiB so that a graph of up to 2^17 tensors cannot overflow the
-/// offsets (hostile metadata can ask for anything; real models are far below).
-const MAX_TENSOR: u64 = 1 << 46;
 
 impl DynAlloc {
     fn new(align: u64) -> DynAlloc {

@@ -4,9 +4,9 @@
 pub mod ftype;
 
 use crate::file::Model;
-use crate::format::limits::MAX_LAYERS;
 use crate::format::{Value, ValueType};
 use crate::ggml_type::GgmlType;
+use crate::limits::MAX_BLOCK_COUNT;
 pub use ftype::FileType;
 use std::collections::BTreeMap;
 
@@ -136,10 +136,10 @@ pub fn hyperparameters<'m, 'a>(model: &'m Model<'a>) -> Vec<(&'a str, &'m Value<
 /// Reads `{arch}.KEY` as per-layer values: a scalar is repeated for every layer, an array is
 /// taken as is (it must have `n_layer` elements). Never collapses an array to a scalar.
 ///
-/// `None` when `n_layer` exceeds [`MAX_LAYERS`]: `n_layer` normally comes from the file's
+/// `None` when `n_layer` exceeds [`MAX_BLOCK_COUNT`]: `n_layer` normally comes from the file's
 /// `block_count`, and a corrupt one must not size an allocation.
 pub fn per_layer_u64(model: &Model, key: &str, n_layer: usize) -> Option<Vec<u64>> {
-    if n_layer as u64 > MAX_LAYERS {
+    if n_layer as u64 > MAX_BLOCK_COUNT {
         return None;
     }
     let g = model.gguf();

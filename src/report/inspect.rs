@@ -2,9 +2,11 @@
 
 use super::{type_label, value_json, FindingJson};
 use crate::file::Model;
-use crate::format::limits::SUMMARY_ITEMS;
 use crate::model;
 use serde::Serialize;
+
+/// Array items shown in a summary when the full array is not asked for.
+const SUMMARY_ITEMS: usize = 8;
 
 /// Schema identifier of this report.
 pub const SCHEMA: &str = "gguflens.inspect/1";

@@ -4,6 +4,7 @@
 //! Nothing here parses GGUF: this module walks, reads manifests and checks four bytes of magic.
 
 use super::{Layout, Role};
+use crate::limits::MAX_MANIFEST_BYTES;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -425,9 +426,6 @@ struct Layer {
     media_type: String,
     digest: String,
 }
-
-/// Manifests are a few hundred bytes; anything larger than this is not one.
-const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 
 fn read_manifest(found: &mut Found, path: &Path, store: &Path, parts: &[String]) {
     let name = ollama_name(parts);
