@@ -21,6 +21,7 @@
 
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
+pub use crate::layers::role::block_index;
 
 /// `enum llama_ftype` values the rules branch on.
 #[allow(missing_docs)]
@@ -517,17 +518,6 @@ pub struct TensorShape<'a> {
     pub name: &'a str,
     /// Dimensions, innermost first.
     pub dims: &'a [u64],
-}
-
-/// The layer number llama.cpp parses from a leading `blk.N.` (`None` otherwise).
-pub fn block_index(name: &str) -> Option<u64> {
-    let rest = name.strip_prefix("blk.")?;
-    let end = rest.find('.')?;
-    let digits = &rest[..end];
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
 }
 
 /// A block number as the rules' signed arithmetic sees it, clamped to keep it overflow-free.

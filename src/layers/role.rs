@@ -68,20 +68,27 @@ impl RoleClass {
     }
 }
 
+/// The block number of a tensor named `blk.N.…` (`None` otherwise): the one parser of block names,
+/// used by the audit, the quantizer rules and the memory model alike. `N` is ASCII digits only, so
+/// `blk.+1.` or `blk. 1.` is not a block tensor anywhere.
+pub fn block_index(name: &str) -> Option<u64> {
+    let rest = name.strip_prefix("blk.")?;
+    let end = rest.find('.')?;
+    let digits = &rest[..end];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// Splits a tensor name into its section and role: `blk.3.attn_q.weight` → (Block(3), `attn_q`),
 /// `blk.3.attn_q.bias` → (Block(3), `attn_q.bias`), `output_norm.weight` → (Global,
 /// `output_norm`), `v.blk.0.attn_q.weight` → (Tower(Vision), `v.blk.0.attn_q`).
 pub fn split(name: &str) -> (Section, String) {
     let strip = |s: &str| s.strip_suffix(".weight").unwrap_or(s).to_string();
-    if let Some(rest) = name.strip_prefix("blk.") {
-        if let Some(dot) = rest.find('.') {
-            let digits = &rest[..dot];
-            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                if let Ok(n) = digits.parse::<u64>() {
-                    return (Section::Block(n), strip(&rest[dot + 1..]));
-                }
-            }
-        }
+    if let Some(n) = block_index(name) {
+        let role = name["blk.".len()..].split_once('.').map_or("", |(_, r)| r);
+        return (Section::Block(n), strip(role));
     }
     let tower = if name.starts_with("v.") {
         Some(Tower::Vision)
@@ -149,6 +156,15 @@ pub fn order_key(role: &str) -> (usize, RoleClass, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn block_names_are_digits_only() {
+        assert_eq!(block_index("blk.12.attn_q.weight"), Some(12));
+        assert_eq!(block_index("blk.+1.attn_q.weight"), None);
+        assert_eq!(block_index("blk. 1.attn_q.weight"), None);
+        assert_eq!(block_index("blk.1"), None);
+        assert_eq!(block_index("v.blk.1.attn_q.weight"), None);
+        assert_eq!(split("blk.+1.attn_q.weight").0, Section::Global);
+    }
     #[test]
     fn splits() {
         assert_eq!(

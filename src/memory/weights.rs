@@ -4,6 +4,7 @@
 use super::{ArchParams, Device, MemoryError, MemoryKind, MemoryParams};
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
+use crate::layers::role::block_index;
 
 /// Buffer alignment: ggml's CPU buffers align tensors to 32 bytes, CUDA's to 128.
 pub(crate) fn alignment(d: Device) -> u64 {
@@ -55,8 +56,8 @@ pub(crate) struct Tensors {
 const OUTPUT_BEFORE_EMBD: &[&str] = &["gemma3n", "gemma4"];
 
 fn classify(name: &str, arch: &str, n_layer: usize) -> Unit {
-    if let Some(rest) = name.strip_prefix("blk.") {
-        if let Some(i) = rest.split('.').next().and_then(|s| s.parse::<usize>().ok()) {
+    if name.starts_with("blk.") {
+        if let Some(i) = block_index(name).and_then(|i| usize::try_from(i).ok()) {
             if i < n_layer {
                 return Unit::Block(i);
             }
@@ -274,4 +275,15 @@ pub(crate) fn place_tensors(
         devices,
         max_cpu_matmul,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn block_tensors_are_named_like_the_audit_names_them() {
+        assert_eq!(classify("blk.1.attn_q.weight", "llama", 4), Unit::Block(1));
+        assert_eq!(classify("blk.+1.attn_q.weight", "llama", 4), Unit::Output);
+        assert_eq!(classify("blk.9.attn_q.weight", "llama", 4), Unit::Output);
+    }
 }
