@@ -60,52 +60,70 @@ impl TypeFamily {
 }
 
 macro_rules! types {
-    ($($id:literal $name:literal $blk:literal $size:literal $fam:ident;)*) => {
+    ($($id:literal $name:ident $blk:literal $size:literal $fam:ident;)*) => {
         /// Every ggml type id current ggml knows (ggml/include/ggml.h `enum ggml_type` and the
         /// `type_traits` table in ggml/src/ggml.c). Ids 4, 5, 31–33 and 36–38 were removed upstream
         /// and are absent here on purpose: a file that uses them reads as `unknown(N)`.
         pub const TYPES: &[TypeInfo] = &[
-            $(TypeInfo { id: $id, name: $name, block_size: $blk, type_size: $size, family: TypeFamily::$fam },)*
+            $(TypeInfo { id: $id, name: stringify!($name), block_size: $blk, type_size: $size, family: TypeFamily::$fam },)*
         ];
+
+        impl GgmlType {
+            $(
+                #[doc = concat!("`GGML_TYPE_", stringify!($name), "` (id ", stringify!($id), ").")]
+                pub const $name: GgmlType = GgmlType($id);
+            )*
+        }
+
+        /// Every known type as a free constant, for code that names many of them (the quantizer
+        /// rules): `use gguflens::ggml_type::consts::*`. Generated from the same table as [`TYPES`].
+        #[allow(non_upper_case_globals)]
+        pub mod consts {
+            use super::GgmlType;
+            $(
+                #[doc = concat!("[`GgmlType::", stringify!($name), "`].")]
+                pub const $name: GgmlType = GgmlType::$name;
+            )*
+        }
     };
 }
 
 types! {
-    0  "F32"     1   4   Float;
-    1  "F16"     1   2   Float;
-    2  "Q4_0"    32  18  Legacy;
-    3  "Q4_1"    32  20  Legacy;
-    6  "Q5_0"    32  22  Legacy;
-    7  "Q5_1"    32  24  Legacy;
-    8  "Q8_0"    32  34  Legacy;
-    9  "Q8_1"    32  36  Legacy;
-    10 "Q2_K"    256 84  KQuant;
-    11 "Q3_K"    256 110 KQuant;
-    12 "Q4_K"    256 144 KQuant;
-    13 "Q5_K"    256 176 KQuant;
-    14 "Q6_K"    256 210 KQuant;
-    15 "Q8_K"    256 292 KQuant;
-    16 "IQ2_XXS" 256 66  IQuant;
-    17 "IQ2_XS"  256 74  IQuant;
-    18 "IQ3_XXS" 256 98  IQuant;
-    19 "IQ1_S"   256 50  IQuant;
-    20 "IQ4_NL"  32  18  IQuant;
-    21 "IQ3_S"   256 110 IQuant;
-    22 "IQ2_S"   256 82  IQuant;
-    23 "IQ4_XS"  256 136 IQuant;
-    24 "I8"      1   1   Integer;
-    25 "I16"     1   2   Integer;
-    26 "I32"     1   4   Integer;
-    27 "I64"     1   8   Integer;
-    28 "F64"     1   8   Float;
-    29 "IQ1_M"   256 56  IQuant;
-    30 "BF16"    1   2   Float;
-    34 "TQ1_0"   256 54  Ternary;
-    35 "TQ2_0"   256 66  Ternary;
-    39 "MXFP4"   32  17  Fp4;
-    40 "NVFP4"   64  36  Fp4;
-    41 "Q1_0"    128 18  LowBit;
-    42 "Q2_0"    64  18  LowBit;
+    0  F32       1   4   Float;
+    1  F16       1   2   Float;
+    2  Q4_0      32  18  Legacy;
+    3  Q4_1      32  20  Legacy;
+    6  Q5_0      32  22  Legacy;
+    7  Q5_1      32  24  Legacy;
+    8  Q8_0      32  34  Legacy;
+    9  Q8_1      32  36  Legacy;
+    10 Q2_K      256 84  KQuant;
+    11 Q3_K      256 110 KQuant;
+    12 Q4_K      256 144 KQuant;
+    13 Q5_K      256 176 KQuant;
+    14 Q6_K      256 210 KQuant;
+    15 Q8_K      256 292 KQuant;
+    16 IQ2_XXS   256 66  IQuant;
+    17 IQ2_XS    256 74  IQuant;
+    18 IQ3_XXS   256 98  IQuant;
+    19 IQ1_S     256 50  IQuant;
+    20 IQ4_NL    32  18  IQuant;
+    21 IQ3_S     256 110 IQuant;
+    22 IQ2_S     256 82  IQuant;
+    23 IQ4_XS    256 136 IQuant;
+    24 I8        1   1   Integer;
+    25 I16       1   2   Integer;
+    26 I32       1   4   Integer;
+    27 I64       1   8   Integer;
+    28 F64       1   8   Float;
+    29 IQ1_M     256 56  IQuant;
+    30 BF16      1   2   Float;
+    34 TQ1_0     256 54  Ternary;
+    35 TQ2_0     256 66  Ternary;
+    39 MXFP4     32  17  Fp4;
+    40 NVFP4     64  36  Fp4;
+    41 Q1_0      128 18  LowBit;
+    42 Q2_0      64  18  LowBit;
 }
 
 /// A ggml tensor type id as stored in the file. Open: ids outside [`TYPES`] are kept.
@@ -113,31 +131,6 @@ types! {
 pub struct GgmlType(pub u32);
 
 impl GgmlType {
-    /// F32.
-    pub const F32: GgmlType = GgmlType(0);
-    /// F16.
-    pub const F16: GgmlType = GgmlType(1);
-    /// Q4_0.
-    pub const Q4_0: GgmlType = GgmlType(2);
-    /// Q4_1.
-    pub const Q4_1: GgmlType = GgmlType(3);
-    /// Q5_0.
-    pub const Q5_0: GgmlType = GgmlType(6);
-    /// Q5_1.
-    pub const Q5_1: GgmlType = GgmlType(7);
-    /// Q8_0.
-    pub const Q8_0: GgmlType = GgmlType(8);
-    /// Q4_K.
-    pub const Q4_K: GgmlType = GgmlType(12);
-    /// Q5_K.
-    pub const Q5_K: GgmlType = GgmlType(13);
-    /// Q6_K.
-    pub const Q6_K: GgmlType = GgmlType(14);
-    /// IQ4_NL.
-    pub const IQ4_NL: GgmlType = GgmlType(20);
-    /// BF16.
-    pub const BF16: GgmlType = GgmlType(30);
-
     /// The table row, or `None` for an id current ggml does not define.
     pub fn info(self) -> Option<&'static TypeInfo> {
         // The table is sorted by id and small: a binary search is exact and branch-light.

@@ -23,82 +23,18 @@ use crate::file::Model;
 use crate::ggml_type::GgmlType;
 pub use crate::layers::role::block_index;
 
-/// `enum llama_ftype` values the rules branch on.
-#[allow(missing_docs)]
-pub mod ftype {
-    pub const ALL_F32: u64 = 0;
-    pub const F16: u64 = 1;
-    pub const Q4_0: u64 = 2;
-    pub const Q4_1: u64 = 3;
-    pub const Q8_0: u64 = 7;
-    pub const Q5_0: u64 = 8;
-    pub const Q5_1: u64 = 9;
-    pub const Q2_K: u64 = 10;
-    pub const Q3_K_S: u64 = 11;
-    pub const Q3_K_M: u64 = 12;
-    pub const Q3_K_L: u64 = 13;
-    pub const Q4_K_S: u64 = 14;
-    pub const Q4_K_M: u64 = 15;
-    pub const Q5_K_S: u64 = 16;
-    pub const Q5_K_M: u64 = 17;
-    pub const Q6_K: u64 = 18;
-    pub const IQ2_XXS: u64 = 19;
-    pub const IQ2_XS: u64 = 20;
-    pub const Q2_K_S: u64 = 21;
-    pub const IQ3_XS: u64 = 22;
-    pub const IQ3_XXS: u64 = 23;
-    pub const IQ1_S: u64 = 24;
-    pub const IQ4_NL: u64 = 25;
-    pub const IQ3_S: u64 = 26;
-    pub const IQ3_M: u64 = 27;
-    pub const IQ2_S: u64 = 28;
-    pub const IQ2_M: u64 = 29;
-    pub const IQ4_XS: u64 = 30;
-    pub const IQ1_M: u64 = 31;
-    pub const BF16: u64 = 32;
-    pub const TQ1_0: u64 = 36;
-    pub const TQ2_0: u64 = 37;
-    pub const MXFP4_MOE: u64 = 38;
-    pub const NVFP4: u64 = 39;
-    pub const Q1_0: u64 = 40;
-    pub const Q2_0: u64 = 41;
+use crate::ggml_type::consts::*;
+/// `enum llama_ftype` values the rules branch on: the ids of [`crate::model::ftype`]'s one table.
+pub use crate::model::ftype::id as ftype;
+
+/// Every `llama_ftype` the rules know, in id order (for trying each against a file): the file
+/// types [`default_type`] maps to a ggml type.
+pub fn known_ftypes() -> impl Iterator<Item = u64> {
+    crate::model::ftype::FILE_TYPES
+        .iter()
+        .map(|t| t.0)
+        .filter(|&id| default_type(id).is_some())
 }
-
-// ggml type ids used below (ggml.h `enum ggml_type`).
-const F32: GgmlType = GgmlType(0);
-const F16: GgmlType = GgmlType(1);
-const Q4_0: GgmlType = GgmlType(2);
-const Q4_1: GgmlType = GgmlType(3);
-const Q5_0: GgmlType = GgmlType(6);
-const Q5_1: GgmlType = GgmlType(7);
-const Q8_0: GgmlType = GgmlType(8);
-const Q2_K: GgmlType = GgmlType(10);
-const Q3_K: GgmlType = GgmlType(11);
-const Q4_K: GgmlType = GgmlType(12);
-const Q5_K: GgmlType = GgmlType(13);
-const Q6_K: GgmlType = GgmlType(14);
-const IQ2_XXS: GgmlType = GgmlType(16);
-const IQ2_XS: GgmlType = GgmlType(17);
-const IQ3_XXS: GgmlType = GgmlType(18);
-const IQ1_S: GgmlType = GgmlType(19);
-const IQ4_NL: GgmlType = GgmlType(20);
-const IQ3_S: GgmlType = GgmlType(21);
-const IQ2_S: GgmlType = GgmlType(22);
-const IQ4_XS: GgmlType = GgmlType(23);
-const IQ1_M: GgmlType = GgmlType(29);
-const BF16: GgmlType = GgmlType(30);
-const TQ1_0: GgmlType = GgmlType(34);
-const TQ2_0: GgmlType = GgmlType(35);
-const MXFP4: GgmlType = GgmlType(39);
-const NVFP4: GgmlType = GgmlType(40);
-const Q1_0: GgmlType = GgmlType(41);
-const Q2_0: GgmlType = GgmlType(42);
-
-/// Every `llama_ftype` the rules know, in id order (for trying each against a file).
-pub const KNOWN_FTYPES: &[u64] = &[
-    0, 1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-    28, 29, 30, 31, 32, 36, 37, 38, 39, 40, 41,
-];
 
 /// The ggml type a file type quantizes to by default (`llama_ftype_get_default_type`).
 pub fn default_type(ft: u64) -> Option<GgmlType> {

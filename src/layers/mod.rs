@@ -304,7 +304,7 @@ pub fn analyze(m: &Model) -> LayersAnalysis {
             };
             let preds = quant_rules::predict_all(p, &shapes);
             if preds.as_deref().is_some_and(|v| !explains(v)) {
-                for &ft in quant_rules::KNOWN_FTYPES {
+                for ft in quant_rules::known_ftypes() {
                     if ft == p.ftype {
                         continue;
                     }
