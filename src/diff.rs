@@ -5,7 +5,7 @@
 //! Analysis only: nothing here prints.
 
 use crate::file::Model;
-use crate::format::{ByteOrder, Value, ValueType};
+use crate::format::{ByteOrder, Gguf, Value, ValueType};
 use crate::ggml_type::GgmlType;
 use crate::layers::role::{self, Section};
 use crate::layers::Totals;
@@ -333,52 +333,9 @@ pub fn compare(a: &Model, b: &Model) -> DiffAnalysis {
         })
         .collect();
 
-    // Metadata.
     let ga = a.gguf();
     let gb = b.gguf();
-    let same_order = matches!(
-        (ga.byte_order, gb.byte_order),
-        (ByteOrder::Little, ByteOrder::Little) | (ByteOrder::Big, ByteOrder::Big)
-    );
-    let mut metadata = Vec::new();
-    let mut same_keys = 0u64;
-    let mut seen: BTreeSet<&[u8]> = BTreeSet::new();
-    for e in &ga.metadata {
-        let k = e.key.as_bytes();
-        if !seen.insert(k) {
-            continue;
-        }
-        let key = e.key.to_string_lossy().into_owned();
-        match gb.metadata.iter().find(|x| x.key.as_bytes() == k) {
-            None => metadata.push(MetaChange {
-                key,
-                a: Some(summarize(&e.value)),
-                b: None,
-            }),
-            Some(o) => {
-                if values_equal(&e.value, &o.value, same_order) {
-                    same_keys += 1;
-                } else {
-                    metadata.push(MetaChange {
-                        key,
-                        a: Some(summarize(&e.value)),
-                        b: Some(summarize(&o.value)),
-                    })
-                }
-            }
-        }
-    }
-    for e in &gb.metadata {
-        let k = e.key.as_bytes();
-        if ga.metadata.iter().any(|x| x.key.as_bytes() == k) || !seen.insert(k) {
-            continue;
-        }
-        metadata.push(MetaChange {
-            key: e.key.to_string_lossy().into_owned(),
-            a: None,
-            b: Some(summarize(&e.value)),
-        });
-    }
+    let (metadata, same_keys) = compare_metadata(ga, gb);
 
     let mut roles: Vec<Pair> = roles
         .into_iter()
@@ -410,6 +367,50 @@ pub fn compare(a: &Model, b: &Model) -> DiffAnalysis {
         metadata,
         same_keys,
     }
+}
+
+/// The metadata keys that differ between two files (each key once, A's order then B's), and the
+/// number of keys whose values are equal. Each key is a hash lookup in the other file.
+fn compare_metadata(ga: &Gguf<'_>, gb: &Gguf<'_>) -> (Vec<MetaChange>, u64) {
+    let same_order = matches!(
+        (ga.byte_order, gb.byte_order),
+        (ByteOrder::Little, ByteOrder::Little) | (ByteOrder::Big, ByteOrder::Big)
+    );
+    let mut metadata = Vec::new();
+    let mut same_keys = 0u64;
+    let mut seen: BTreeSet<&[u8]> = BTreeSet::new();
+    for e in &ga.metadata {
+        let k = e.key.as_bytes();
+        if !seen.insert(k) {
+            continue;
+        }
+        let key = e.key.to_string_lossy().into_owned();
+        match gb.entry_bytes(k) {
+            None => metadata.push(MetaChange {
+                key,
+                a: Some(summarize(&e.value)),
+                b: None,
+            }),
+            Some(o) if values_equal(&e.value, &o.value, same_order) => same_keys += 1,
+            Some(o) => metadata.push(MetaChange {
+                key,
+                a: Some(summarize(&e.value)),
+                b: Some(summarize(&o.value)),
+            }),
+        }
+    }
+    for e in &gb.metadata {
+        let k = e.key.as_bytes();
+        if ga.entry_bytes(k).is_some() || !seen.insert(k) {
+            continue;
+        }
+        metadata.push(MetaChange {
+            key: e.key.to_string_lossy().into_owned(),
+            a: None,
+            b: Some(summarize(&e.value)),
+        });
+    }
+    (metadata, same_keys)
 }
 
 #[cfg(test)]

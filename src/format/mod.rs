@@ -531,11 +531,15 @@ impl<'a> Gguf<'a> {
         })
     }
 
-    /// The metadata entry for a key.
+    /// The metadata entry for a key (its first occurrence when the file repeats it).
     pub fn entry(&self, key: &str) -> Option<&MetadataEntry<'a>> {
-        self.key_index
-            .get(key.as_bytes())
-            .map(|&i| &self.metadata[i])
+        self.entry_bytes(key.as_bytes())
+    }
+
+    /// The metadata entry for a key given as the file's raw bytes, which need not be UTF-8 (its
+    /// first occurrence when the file repeats it). A hash lookup.
+    pub fn entry_bytes(&self, key: &[u8]) -> Option<&MetadataEntry<'a>> {
+        self.key_index.get(key).map(|&i| &self.metadata[i])
     }
 
     /// The value for a key.
