@@ -6,7 +6,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::split::{check_shard, SplitKeys, SplitName};
-use crate::format::{Finding, Gguf, Severity, TensorInfo};
+use crate::format::{Finding, FindingCode, Gguf, Severity, TensorInfo};
 use memmap2::Mmap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -171,14 +171,13 @@ impl ModelFiles {
             let total: u64 = shards.iter().map(|s| s.gguf.tensors.len() as u64).sum();
             if let Some(declared) = first.tensors {
                 if declared != total {
-                    findings.push(Finding {
-                        severity: Severity::Error,
-                        code: "split-tensor-count",
-                        offset: None,
-                        message: format!(
+                    findings.push(Finding::error(
+                        FindingCode::SplitTensorCount,
+                        None,
+                        format!(
                             "the shards hold {total} tensors, split.tensors.count says {declared}"
                         ),
-                    });
+                    ));
                 }
             }
             // Names across shards; a name repeated inside one shard is the reader's finding
@@ -187,16 +186,15 @@ impl ModelFiles {
             for (i, s) in shards.iter().enumerate() {
                 for t in &s.gguf.tensors {
                     if *seen.entry(t.name.0).or_insert(i) != i {
-                        findings.push(Finding {
-                            severity: Severity::Error,
-                            code: "duplicate-tensor",
-                            offset: Some(t.entry_offset),
-                            message: format!(
+                        findings.push(Finding::error(
+                            FindingCode::DuplicateTensor,
+                            Some(t.entry_offset),
+                            format!(
                                 "tensor {} appears in more than one shard ({})",
                                 t.name_str(),
                                 s.path.display()
                             ),
-                        });
+                        ));
                     }
                 }
             }

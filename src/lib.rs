@@ -33,5 +33,5 @@ pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};
 pub use file::{GgufFile, Model, ModelFiles, Shard};
-pub use format::{Finding, Gguf, Severity, TensorInfo, Value};
+pub use format::{Finding, FindingCode, Gguf, Severity, TensorInfo, Value};
 pub use ggml_type::GgmlType;

@@ -138,7 +138,7 @@ fn misaligned_and_overlapping_offsets() {
     b.tensors[1].offset = Some(8); // inside token_embd's 544 bytes, and not a multiple of 32
     let bytes = b.build();
     let g = Gguf::parse(&bytes).unwrap();
-    let codes: Vec<&str> = g.findings.iter().map(|f| f.code).collect();
+    let codes: Vec<&str> = g.findings.iter().map(|f| f.code.as_str()).collect();
     assert!(codes.contains(&"misaligned"), "{codes:?}");
     assert!(codes.contains(&"overlap"), "{codes:?}");
     let overlap = g.findings.iter().find(|f| f.code == "overlap").unwrap();

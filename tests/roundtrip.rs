@@ -225,7 +225,7 @@ proptest! {
         // UTF-8, which the generator makes, are reported.
         let unknown = g.tensors.iter().any(|t| !GgmlType(t.ggml_type).is_known());
         for f in &r.findings {
-            let expected = match f.code {
+            let expected = match f.code.as_str() {
                 "unknown-type" | "invalid-utf8-key" | "invalid-utf8-value" | "invalid-utf8-name" => true,
                 "trailing-bytes" => unknown,
                 _ => false,

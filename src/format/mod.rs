@@ -65,11 +65,115 @@ pub struct Finding {
     /// How serious it is.
     pub severity: Severity,
     /// A stable identifier (`truncated-data`, `duplicate-key`, …) for scripts.
-    pub code: &'static str,
+    pub code: FindingCode,
     /// The byte offset it concerns, if any.
     pub offset: Option<u64>,
     /// A sentence saying what is wrong.
     pub message: String,
+}
+
+impl Finding {
+    /// An error: the file is readable but broken in a way llama.cpp would refuse or misread.
+    pub fn error(code: FindingCode, offset: Option<u64>, message: impl Into<String>) -> Finding {
+        Finding::new(Severity::Error, code, offset, message)
+    }
+
+    /// A warning: suspicious but loadable.
+    pub fn warning(code: FindingCode, offset: Option<u64>, message: impl Into<String>) -> Finding {
+        Finding::new(Severity::Warning, code, offset, message)
+    }
+
+    /// A finding of any severity.
+    pub fn new(
+        severity: Severity,
+        code: FindingCode,
+        offset: Option<u64>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            severity,
+            code,
+            offset,
+            message: message.into(),
+        }
+    }
+}
+
+/// What a [`Finding`] is about: one variant per stable code, so a typo cannot mint a new code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindingCode {
+    /// `invalid-utf8-key`: a metadata key is not valid UTF-8.
+    InvalidUtf8Key,
+    /// `empty-key`: a metadata key is empty.
+    EmptyKey,
+    /// `invalid-utf8-value`: a metadata string value is not valid UTF-8.
+    InvalidUtf8Value,
+    /// `duplicate-key`: a metadata key appears twice; llama.cpp refuses the file.
+    DuplicateKey,
+    /// `alignment-type`: `general.alignment` has a type other than `u32`.
+    AlignmentType,
+    /// `dims-overflow`: a tensor's dimensions overflow its element count or byte size.
+    DimsOverflow,
+    /// `unknown-type`: a tensor has a ggml type id current ggml does not define.
+    UnknownType,
+    /// `partial-block`: a tensor's rows are not a whole number of its type's blocks.
+    PartialBlock,
+    /// `misaligned`: a tensor's data offset is not a multiple of the alignment.
+    Misaligned,
+    /// `invalid-utf8-name`: a tensor name is not valid UTF-8.
+    InvalidUtf8Name,
+    /// `duplicate-tensor`: a tensor name appears twice (in a file or across a split set).
+    DuplicateTensor,
+    /// `offset-overflow`: a tensor's data range overflows 64 bits.
+    OffsetOverflow,
+    /// `overlap`: two tensors' data ranges overlap.
+    Overlap,
+    /// `truncated-data`: a tensor's data runs past the end of the file.
+    TruncatedData,
+    /// `trailing-bytes`: bytes follow the last tensor.
+    TrailingBytes,
+    /// `split-tensor-count`: a split set's shards hold a different number of tensors than `split.tensors.count` says.
+    SplitTensorCount,
+    /// `sha256-mismatch`: a file's SHA-256 differs from the digest its name (a blob store) promises.
+    Sha256Mismatch,
+}
+
+impl FindingCode {
+    /// The stable identifier scripts match on (`truncated-data`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::InvalidUtf8Key => "invalid-utf8-key",
+            FindingCode::EmptyKey => "empty-key",
+            FindingCode::InvalidUtf8Value => "invalid-utf8-value",
+            FindingCode::DuplicateKey => "duplicate-key",
+            FindingCode::AlignmentType => "alignment-type",
+            FindingCode::DimsOverflow => "dims-overflow",
+            FindingCode::UnknownType => "unknown-type",
+            FindingCode::PartialBlock => "partial-block",
+            FindingCode::Misaligned => "misaligned",
+            FindingCode::InvalidUtf8Name => "invalid-utf8-name",
+            FindingCode::DuplicateTensor => "duplicate-tensor",
+            FindingCode::OffsetOverflow => "offset-overflow",
+            FindingCode::Overlap => "overlap",
+            FindingCode::TruncatedData => "truncated-data",
+            FindingCode::TrailingBytes => "trailing-bytes",
+            FindingCode::SplitTensorCount => "split-tensor-count",
+            FindingCode::Sha256Mismatch => "sha256-mismatch",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// One metadata entry, in file order.
@@ -186,7 +290,7 @@ pub fn escape_bytes(b: &[u8]) -> String {
 pub(crate) struct Findings {
     list: Vec<Finding>,
     /// Per code, in order of first appearance: (code, severity, count).
-    counts: Vec<(&'static str, Severity, u64)>,
+    counts: Vec<(FindingCode, Severity, u64)>,
 }
 
 impl Findings {
@@ -304,45 +408,34 @@ impl<'a> Gguf<'a> {
             }
             let value = value::read_value(&mut c, ty, 0)?;
             if key.to_str().is_none() {
-                findings.push(Finding {
-                    severity: Severity::Error,
-                    code: "invalid-utf8-key",
-                    offset: Some(offset),
-                    message: format!("metadata key {} is not valid UTF-8", escape_bytes(key.0)),
-                });
+                findings.push(Finding::error(
+                    FindingCode::InvalidUtf8Key,
+                    Some(offset),
+                    format!("metadata key {} is not valid UTF-8", escape_bytes(key.0)),
+                ));
             } else if key.is_empty() {
-                findings.push(Finding {
-                    severity: Severity::Warning,
-                    code: "empty-key",
-                    offset: Some(offset),
-                    message: "empty metadata key".into(),
-                });
+                findings.push(Finding::warning(
+                    FindingCode::EmptyKey,
+                    Some(offset),
+                    "empty metadata key",
+                ));
             }
             if let Value::String(s) = value {
                 if s.to_str().is_none() {
-                    findings.push(Finding {
-                        severity: Severity::Warning,
-                        code: "invalid-utf8-value",
-                        offset: Some(offset),
-                        message: format!(
-                            "the value of {} is not valid UTF-8",
-                            key.to_string_lossy()
-                        ),
-                    });
+                    findings.push(Finding::warning(
+                        FindingCode::InvalidUtf8Value,
+                        Some(offset),
+                        format!("the value of {} is not valid UTF-8", key.to_string_lossy()),
+                    ));
                 }
             }
             if let Some(&first) = key_index.get(key.0) {
                 let first: &MetadataEntry = &metadata[first];
-                findings.push(Finding {
-                    severity: Severity::Error,
-                    code: "duplicate-key",
-                    offset: Some(offset),
-                    message: format!(
+                findings.push(Finding::error(FindingCode::DuplicateKey, Some(offset), format!(
                         "duplicate metadata key {} (first at byte {}); llama.cpp refuses such a file",
                         key.to_string_lossy(),
                         first.offset
-                    ),
-                });
+                    )));
             } else {
                 key_index.insert(key.0, metadata.len());
             }
@@ -356,15 +449,14 @@ impl<'a> Gguf<'a> {
             match e.value.as_u64() {
                 Some(a) if a != 0 && a.is_power_of_two() && a <= MAX_ALIGNMENT => {
                     if e.value.value_type() != ValueType::U32 {
-                        findings.push(Finding {
-                            severity: Severity::Warning,
-                            code: "alignment-type",
-                            offset: Some(e.offset),
-                            message: format!(
+                        findings.push(Finding::warning(
+                            FindingCode::AlignmentType,
+                            Some(e.offset),
+                            format!(
                                 "general.alignment is stored as {}; the format says u32",
                                 e.value.value_type().name()
                             ),
-                        });
+                        ));
                     }
                     alignment = a;
                 }
@@ -409,14 +501,11 @@ impl<'a> Gguf<'a> {
                 .try_fold(1u64, |a, &d| a.checked_mul(d))
                 .filter(|&n| n <= i64::MAX as u64);
             if n_elements.is_none() {
-                findings.push(Finding {
-                    severity: Severity::Error,
-                    code: "dims-overflow",
-                    offset: Some(entry_offset),
-                    message: format!(
-                        "tensor {label}: dimensions {shape:?} overflow the element count"
-                    ),
-                });
+                findings.push(Finding::error(
+                    FindingCode::DimsOverflow,
+                    Some(entry_offset),
+                    format!("tensor {label}: dimensions {shape:?} overflow the element count"),
+                ));
             }
             let n_bytes = if n_elements.is_some() {
                 ggml_type.tensor_bytes(shape)
@@ -427,7 +516,7 @@ impl<'a> Gguf<'a> {
                 let (severity, code, msg) = match ggml_type.block_size() {
                     None => (
                         Severity::Warning,
-                        "unknown-type",
+                        FindingCode::UnknownType,
                         format!(
                             "tensor {label}: unknown ggml type id {}; its size is unknown",
                             ggml_type.0
@@ -435,7 +524,7 @@ impl<'a> Gguf<'a> {
                     ),
                     Some(b) if dims[0] % b as u64 != 0 => (
                         Severity::Error,
-                        "partial-block",
+                        FindingCode::PartialBlock,
                         format!(
                             "tensor {label}: row of {} elements is not a multiple of {}'s block size {b}",
                             dims[0], ggml_type
@@ -444,7 +533,7 @@ impl<'a> Gguf<'a> {
                     // Whole blocks, so the byte size itself overflowed.
                     Some(_) => (
                         Severity::Error,
-                        "dims-overflow",
+                        FindingCode::DimsOverflow,
                         format!(
                             "tensor {label}: dimensions {shape:?} of {ggml_type} overflow the byte size"
                         ),
@@ -458,32 +547,23 @@ impl<'a> Gguf<'a> {
                 });
             }
             if offset % alignment != 0 {
-                findings.push(Finding {
-                    severity: Severity::Error,
-                    code: "misaligned",
-                    offset: Some(entry_offset),
-                    message: format!(
+                findings.push(Finding::error(FindingCode::Misaligned, Some(entry_offset), format!(
                         "tensor {label}: data offset {offset} is not a multiple of the alignment {alignment}"
-                    ),
-                });
+                    )));
             }
             if name.to_str().is_none() {
-                findings.push(Finding {
-                    severity: Severity::Error,
-                    code: "invalid-utf8-name",
-                    offset: Some(entry_offset),
-                    message: format!("tensor name {} is not valid UTF-8", escape_bytes(name.0)),
-                });
+                findings.push(Finding::error(
+                    FindingCode::InvalidUtf8Name,
+                    Some(entry_offset),
+                    format!("tensor name {} is not valid UTF-8", escape_bytes(name.0)),
+                ));
             }
             if tensor_index.contains_key(name.0) {
-                findings.push(Finding {
-                    severity: Severity::Error,
-                    code: "duplicate-tensor",
-                    offset: Some(entry_offset),
-                    message: format!(
-                        "duplicate tensor name {label}; llama.cpp refuses such a file"
-                    ),
-                });
+                findings.push(Finding::error(
+                    FindingCode::DuplicateTensor,
+                    Some(entry_offset),
+                    format!("duplicate tensor name {label}; llama.cpp refuses such a file"),
+                ));
             } else {
                 tensor_index.insert(name.0, tensors.len());
             }
@@ -636,16 +716,15 @@ fn account(
             continue;
         };
         let Some(end) = t.file_offset.and_then(|start| start.checked_add(n)) else {
-            findings.push(Finding {
-                severity: Severity::Error,
-                code: "offset-overflow",
-                offset: Some(t.entry_offset),
-                message: format!(
+            findings.push(Finding::error(
+                FindingCode::OffsetOverflow,
+                Some(t.entry_offset),
+                format!(
                     "tensor {}: data offset {} overflows",
                     t.name_str(),
                     t.offset
                 ),
-            });
+            ));
             continue;
         };
         acc.tensor_bytes = acc.tensor_bytes.saturating_add(n);
@@ -664,11 +743,10 @@ fn account(
             reach = Some(b);
         }
         if b.0 < a.1 && b.0 < b.1 {
-            findings.push(Finding {
-                severity: Severity::Error,
-                code: "overlap",
-                offset: Some(tensors[b.2].entry_offset),
-                message: format!(
+            findings.push(Finding::error(
+                FindingCode::Overlap,
+                Some(tensors[b.2].entry_offset),
+                format!(
                     "tensor {} (bytes {}..{}) overlaps tensor {} (bytes {}..{})",
                     tensors[b.2].name_str(),
                     b.0,
@@ -677,7 +755,7 @@ fn account(
                     a.0,
                     a.1
                 ),
-            });
+            ));
         }
     }
     let data_end = ext
@@ -691,18 +769,13 @@ fn account(
         if let Some(first) = ext.iter().find(|e| e.1 > file_size) {
             let t = &tensors[first.2];
             let have = file_size.saturating_sub(first.0);
-            findings.push(Finding {
-                severity: Severity::Error,
-                code: "truncated-data",
-                offset: Some(file_size),
-                message: format!(
+            findings.push(Finding::error(FindingCode::TruncatedData, Some(file_size), format!(
                     "tensor data is cut short: the file ends at byte {file_size}, {} bytes before the end of the data; first tensor affected: {} (has {} of {} bytes)",
                     acc.missing_bytes,
                     t.name_str(),
                     have.min(first.1 - first.0),
                     first.1 - first.0
-                ),
-            });
+                )));
         }
         // Count the promised layout in full, so that the parts still add up to the file size
         // once the missing bytes are subtracted.
@@ -716,15 +789,14 @@ fn account(
         acc.tensor_padding = region.saturating_sub(acc.tensor_bytes);
         acc.trailing_bytes = file_size - padded_end;
         if acc.trailing_bytes > 0 {
-            findings.push(Finding {
-                severity: Severity::Warning,
-                code: "trailing-bytes",
-                offset: Some(padded_end),
-                message: format!(
+            findings.push(Finding::warning(
+                FindingCode::TrailingBytes,
+                Some(padded_end),
+                format!(
                     "{} bytes after the end of the tensor data that no tensor uses",
                     acc.trailing_bytes
                 ),
-            });
+            ));
         }
     }
     acc

@@ -35,7 +35,7 @@ impl FindingJson {
     pub fn new(path: Option<&Path>, f: &Finding) -> FindingJson {
         FindingJson {
             severity: f.severity.name(),
-            code: f.code,
+            code: f.code.as_str(),
             file: path.map(|p| p.display().to_string()),
             offset: f.offset,
             message: f.message.clone(),

@@ -16,7 +16,7 @@ pub mod scan;
 pub mod walk;
 
 use crate::file::Model;
-use crate::format::{Finding, Severity};
+use crate::format::{Finding, FindingCode, Severity};
 use crate::ggml_type::GgmlType;
 use digest::{expected_digest, sha256, DigestSource};
 use rayon::prelude::*;
@@ -295,17 +295,16 @@ pub fn verify_model(
                 let (e, src) = d.expected.expect("matches() is Some");
                 findings.push((
                     Some(shards[i].path.clone()),
-                    Finding {
-                        severity: Severity::Error,
-                        code: "sha256-mismatch",
-                        offset: None,
-                        message: format!(
+                    Finding::error(
+                        FindingCode::Sha256Mismatch,
+                        None,
+                        format!(
                             "the file's SHA-256 is {}, but its name ({} blob) says {}",
                             digest::hex(&d.sha256),
                             src.name(),
                             digest::hex(&e)
                         ),
-                    },
+                    ),
                 ));
             }
         }
