@@ -1,26 +1,45 @@
 //! A bounds-checked cursor over the mapped bytes. Every read checks the bytes left first and
 //! reports the absolute file offset of the value it could not read.
 
+use super::ByteOrder;
 use crate::error::{Error, ErrorKind, Result};
-use byteorder::{BigEndian, ByteOrder as _, LittleEndian};
+
+/// How wide the file's counts and lengths are: GGUF v1 stores them as u32, later versions as u64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LenWidth {
+    /// GGUF v1.
+    U32,
+    /// GGUF v2 and v3.
+    U64,
+}
+
+impl LenWidth {
+    /// The width a GGUF version uses.
+    pub(crate) fn of_version(version: u32) -> LenWidth {
+        if version == 1 {
+            LenWidth::U32
+        } else {
+            LenWidth::U64
+        }
+    }
+}
 
 /// Reads GGUF primitives from a borrowed slice, in the file's byte order and version.
 #[derive(Clone)]
 pub(crate) struct Cursor<'a> {
     data: &'a [u8],
     pos: usize,
-    big_endian: bool,
-    /// GGUF v1 stores counts and lengths as u32.
-    v1: bool,
+    order: ByteOrder,
+    width: LenWidth,
 }
 
 impl<'a> Cursor<'a> {
-    pub(crate) fn new(data: &'a [u8], pos: usize, big_endian: bool, v1: bool) -> Cursor<'a> {
+    pub(crate) fn new(data: &'a [u8], pos: usize, order: ByteOrder, width: LenWidth) -> Cursor<'a> {
         Cursor {
             data,
             pos,
-            big_endian,
-            v1,
+            order,
+            width,
         }
     }
 
@@ -35,12 +54,21 @@ impl<'a> Cursor<'a> {
         (self.data.len() - self.pos) as u64
     }
 
-    pub(crate) fn is_v1(&self) -> bool {
-        self.v1
+    pub(crate) fn width(&self) -> LenWidth {
+        self.width
     }
 
-    pub(crate) fn big_endian(&self) -> bool {
-        self.big_endian
+    pub(crate) fn order(&self) -> ByteOrder {
+        self.order
+    }
+
+    /// `N` bytes, checked like [`Cursor::take`].
+    #[inline]
+    fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N]> {
+        let b = self.take(N as u64, what)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(b);
+        Ok(a)
     }
 
     #[inline]
@@ -67,51 +95,46 @@ impl<'a> Cursor<'a> {
 
     #[inline]
     pub(crate) fn u16(&mut self, what: &'static str) -> Result<u16> {
-        let b = self.take(2, what)?;
-        Ok(if self.big_endian {
-            BigEndian::read_u16(b)
-        } else {
-            LittleEndian::read_u16(b)
+        let b = self.array(what)?;
+        Ok(match self.order {
+            ByteOrder::Big => u16::from_be_bytes(b),
+            ByteOrder::Little => u16::from_le_bytes(b),
         })
     }
 
     #[inline]
     pub(crate) fn u32(&mut self, what: &'static str) -> Result<u32> {
-        let b = self.take(4, what)?;
-        Ok(if self.big_endian {
-            BigEndian::read_u32(b)
-        } else {
-            LittleEndian::read_u32(b)
+        let b = self.array(what)?;
+        Ok(match self.order {
+            ByteOrder::Big => u32::from_be_bytes(b),
+            ByteOrder::Little => u32::from_le_bytes(b),
         })
     }
 
     #[inline]
     pub(crate) fn u64(&mut self, what: &'static str) -> Result<u64> {
-        let b = self.take(8, what)?;
-        Ok(if self.big_endian {
-            BigEndian::read_u64(b)
-        } else {
-            LittleEndian::read_u64(b)
+        let b = self.array(what)?;
+        Ok(match self.order {
+            ByteOrder::Big => u64::from_be_bytes(b),
+            ByteOrder::Little => u64::from_le_bytes(b),
         })
     }
 
     /// A count or length: u32 in GGUF v1, u64 after.
     #[inline]
     pub(crate) fn len(&mut self, what: &'static str) -> Result<u64> {
-        if self.v1 {
-            self.u32(what).map(u64::from)
-        } else {
-            self.u64(what)
+        match self.width {
+            LenWidth::U32 => self.u32(what).map(u64::from),
+            LenWidth::U64 => self.u64(what),
         }
     }
 
     /// Bytes a length prefix takes in this version.
     #[inline]
     pub(crate) fn len_size(&self) -> u64 {
-        if self.v1 {
-            4
-        } else {
-            8
+        match self.width {
+            LenWidth::U32 => 4,
+            LenWidth::U64 => 8,
         }
     }
 
@@ -135,8 +158,8 @@ impl<'a> Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    /// The bytes between two absolute offsets already read.
-    pub(crate) fn clone_span(&self, start: u64, end: u64) -> &'a [u8] {
+    /// The bytes between two absolute offsets already read (borrowed, not copied).
+    pub(crate) fn span(&self, start: u64, end: u64) -> &'a [u8] {
         &self.data[start as usize..end as usize]
     }
 }

@@ -13,7 +13,7 @@ pub mod value;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ggml_type::GgmlType;
-use cursor::Cursor;
+use cursor::{Cursor, LenWidth};
 use limits::*;
 use std::collections::HashMap;
 pub use value::{Array, GgufStr, Value, ValueType};
@@ -356,7 +356,7 @@ impl<'a> Gguf<'a> {
             }
             return Err(Error::at(0, ErrorKind::BadMagic(m)));
         }
-        let mut c = Cursor::new(data, 4, false, false);
+        let mut c = Cursor::new(data, 4, ByteOrder::Little, LenWidth::U64);
         let raw = c.u32("the version")?;
         // A big-endian writer stores the version in its own order: read little-endian it has
         // its low 16 bits zero.
@@ -368,9 +368,8 @@ impl<'a> Gguf<'a> {
         if !(1..=3).contains(&version) {
             return Err(Error::at(4, ErrorKind::UnsupportedVersion(raw)));
         }
-        let big = byte_order == ByteOrder::Big;
         let v1 = version == 1;
-        let mut c = Cursor::new(data, 8, big, v1);
+        let mut c = Cursor::new(data, 8, byte_order, LenWidth::of_version(version));
         let mut findings = Findings::default();
 
         let tc_at = c.pos();

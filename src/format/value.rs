@@ -1,8 +1,9 @@
 //! Metadata values. Strings and arrays borrow from the map; arrays are indexed (element type,
 //! count, byte span) while parsing and iterated on demand, never materialized.
 
-use super::cursor::Cursor;
+use super::cursor::{Cursor, LenWidth};
 use super::limits::MAX_ARRAY_DEPTH;
+use super::ByteOrder;
 use crate::error::{Error, ErrorKind, Result};
 use std::borrow::Cow;
 use std::fmt;
@@ -247,8 +248,8 @@ pub struct Array<'a> {
     pub offset: u64,
     /// The elements' bytes.
     pub bytes: &'a [u8],
-    big_endian: bool,
-    v1: bool,
+    order: ByteOrder,
+    width: LenWidth,
 }
 
 impl<'a> Array<'a> {
@@ -265,7 +266,7 @@ impl<'a> Array<'a> {
     /// Iterates the elements in order.
     pub fn iter(&self) -> ArrayIter<'a> {
         ArrayIter {
-            cur: Cursor::new(self.bytes, 0, self.big_endian, self.v1),
+            cur: Cursor::new(self.bytes, 0, self.order, self.width),
             elem: self.elem_type,
             left: self.len,
         }
@@ -278,7 +279,7 @@ impl<'a> Array<'a> {
         }
         match self.elem_type.fixed_size() {
             Some(sz) => {
-                let mut c = Cursor::new(self.bytes, (i * sz) as usize, self.big_endian, self.v1);
+                let mut c = Cursor::new(self.bytes, (i * sz) as usize, self.order, self.width);
                 read_scalar(&mut c, self.elem_type).ok()
             }
             None => self.iter().nth(i as usize),
@@ -400,13 +401,13 @@ fn read_array<'a>(c: &mut Cursor<'a>, depth: u32) -> Result<Array<'a>> {
         }
     }
     let end = c.pos();
-    let span = c.clone_span(start, end);
+    let span = c.span(start, end);
     Ok(Array {
         elem_type,
         len,
         offset: start,
         bytes: span,
-        big_endian: c.big_endian(),
-        v1: c.is_v1(),
+        order: c.order(),
+        width: c.width(),
     })
 }

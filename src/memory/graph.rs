@@ -47,14 +47,39 @@ pub(crate) fn supported(ap: &ArchParams) -> bool {
 /// The compute buffer of the prompt graph: (with the output head, layers only).
 pub(crate) fn peaks(ap: &ArchParams, ctx: &ContextSizes, align: u64) -> (u64, u64) {
     (
-        build(ap, ctx, true).peak(align),
-        build(ap, ctx, false).peak(align),
+        with_head(ap, ctx).peak(align),
+        layers_only(ap, ctx).peak(align),
     )
 }
 
-fn build(ap: &ArchParams, ctx: &ContextSizes, head: bool) -> Graph {
+/// The whole prompt graph: the layers, then the output norm and the logits of the outputs.
+fn with_head(ap: &ArchParams, ctx: &ContextSizes) -> Graph {
+    let (mut g, x) = layers(ap, ctx);
+    let n_out = n_outputs(ctx);
+    let n = g.same(&[x]);
+    let n = g.same(&[n]);
+    g.op(mul(&[4, ap.n_vocab.saturating_mul(n_out)]), &[n]);
+    g
+}
+
+/// The graph of the layers alone (as llama.cpp reserves it for a split without the head): the
+/// last layer's output is consumed by one node that allocates nothing.
+fn layers_only(ap: &ArchParams, ctx: &ContextSizes) -> Graph {
+    let (mut g, x) = layers(ap, ctx);
+    g.op(0, &[x]);
+    g
+}
+
+/// Rows of logits the graph computes: the outputs of one micro-batch, at least one.
+fn n_outputs(ctx: &ContextSizes) -> u64 {
     let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
-    let n_out = t.min(ctx.n_outputs_max as u64).max(1);
+    t.min(ctx.n_outputs_max as u64).max(1)
+}
+
+/// The graph's inputs and every layer, and the last layer's output.
+fn layers(ap: &ArchParams, ctx: &ContextSizes) -> (Graph, Id) {
+    let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
+    let n_out = n_outputs(ctx);
     let e = ap.n_embd;
     let fa = ctx.flash_attn;
     let parallel = matches!(ap.arch.as_str(), "cohere2" | "command-r");
@@ -265,12 +290,5 @@ fn build(ap: &ArchParams, ctx: &ContextSizes, head: bool) -> Graph {
             g.same(&[ffn_out, ffn_inp])
         };
     }
-    if head {
-        let n = g.same(&[x]);
-        let n = g.same(&[n]);
-        g.op(mul(&[4, ap.n_vocab.saturating_mul(n_out)]), &[n]);
-    } else {
-        g.op(0, &[x]);
-    }
-    g
+    (g, x)
 }

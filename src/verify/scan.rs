@@ -213,18 +213,17 @@ const SUB: usize = 1024;
 
 /// Scans `data` (a whole number of units of `check`) for NaN, infinity and non-zero values.
 pub fn scan(check: Check, data: &[u8], order: ByteOrder) -> ScanResult {
-    let big = order == ByteOrder::Big;
-    match (check, big) {
-        (Check::F32, false) => scan_floats::<4, false>(data, 0x7f80_0000, 0x007f_ffff),
-        (Check::F32, true) => scan_floats::<4, true>(data, 0x7f80_0000, 0x007f_ffff),
-        (Check::F16, false) => scan_floats::<2, false>(data, 0x7c00, 0x03ff),
-        (Check::F16, true) => scan_floats::<2, true>(data, 0x7c00, 0x03ff),
-        (Check::BF16, false) => scan_floats::<2, false>(data, 0x7f80, 0x007f),
-        (Check::BF16, true) => scan_floats::<2, true>(data, 0x7f80, 0x007f),
-        (Check::F64, false) => {
+    match (check, order) {
+        (Check::F32, ByteOrder::Little) => scan_floats::<4, false>(data, 0x7f80_0000, 0x007f_ffff),
+        (Check::F32, ByteOrder::Big) => scan_floats::<4, true>(data, 0x7f80_0000, 0x007f_ffff),
+        (Check::F16, ByteOrder::Little) => scan_floats::<2, false>(data, 0x7c00, 0x03ff),
+        (Check::F16, ByteOrder::Big) => scan_floats::<2, true>(data, 0x7c00, 0x03ff),
+        (Check::BF16, ByteOrder::Little) => scan_floats::<2, false>(data, 0x7f80, 0x007f),
+        (Check::BF16, ByteOrder::Big) => scan_floats::<2, true>(data, 0x7f80, 0x007f),
+        (Check::F64, ByteOrder::Little) => {
             scan_floats::<8, false>(data, 0x7ff0_0000_0000_0000, 0x000f_ffff_ffff_ffff)
         }
-        (Check::F64, true) => {
+        (Check::F64, ByteOrder::Big) => {
             scan_floats::<8, true>(data, 0x7ff0_0000_0000_0000, 0x000f_ffff_ffff_ffff)
         }
         (Check::Integer, _) => ScanResult {
@@ -237,7 +236,7 @@ pub fn scan(check: Check, data: &[u8], order: ByteOrder) -> ScanResult {
                 fields,
             },
             _,
-        ) => scan_blocks(data, block_bytes, fields, big),
+        ) => scan_blocks(data, block_bytes, fields, order),
     }
 }
 
@@ -323,7 +322,7 @@ fn any_nonzero(data: &[u8]) -> bool {
 }
 
 /// Quantized blocks: the scale fields only, plus an early-exit test for an all-zero tensor.
-fn scan_blocks(data: &[u8], bb: usize, fields: &'static [Field], big: bool) -> ScanResult {
+fn scan_blocks(data: &[u8], bb: usize, fields: &'static [Field], order: ByteOrder) -> ScanResult {
     let r = ScanResult {
         nonzero: any_nonzero(data),
         ..ScanResult::default()
@@ -335,34 +334,48 @@ fn scan_blocks(data: &[u8], bb: usize, fields: &'static [Field], big: bool) -> S
     };
     // The common layouts get a loop specialised on the block size and field offsets, so that
     // the compiler sees constant strides.
-    let fast: Option<fn(&[u8]) -> bool> = match (bb, fields.len(), big) {
-        (18, 1, false) if f16_at(0, 0) => Some(f16_hits::<18, 1, 1, 1>),
-        (22, 1, false) if f16_at(0, 0) => Some(f16_hits::<22, 1, 1, 1>),
-        (34, 1, false) if f16_at(0, 0) => Some(f16_hits::<34, 1, 1, 1>),
-        (20, 2, false) if f16_at(0, 0) && f16_at(1, 2) => Some(f16_hits::<20, 2, 1, 3>),
-        (24, 2, false) if f16_at(0, 0) && f16_at(1, 2) => Some(f16_hits::<24, 2, 1, 3>),
-        (144, 2, false) if f16_at(0, 0) && f16_at(1, 2) => Some(f16_hits::<144, 2, 1, 3>),
-        (176, 2, false) if f16_at(0, 0) && f16_at(1, 2) => Some(f16_hits::<176, 2, 1, 3>),
-        (84, 2, false) if f16_at(0, 80) && f16_at(1, 82) => Some(f16_hits::<84, 2, 81, 83>),
-        (110, 1, false) if f16_at(0, 108) => Some(f16_hits::<110, 1, 109, 109>),
-        (210, 1, false) if f16_at(0, 208) => Some(f16_hits::<210, 1, 209, 209>),
+    let fast: Option<fn(&[u8]) -> bool> = match (bb, fields.len(), order) {
+        (18, 1, ByteOrder::Little) if f16_at(0, 0) => Some(f16_hits::<18, 1, 1, 1>),
+        (22, 1, ByteOrder::Little) if f16_at(0, 0) => Some(f16_hits::<22, 1, 1, 1>),
+        (34, 1, ByteOrder::Little) if f16_at(0, 0) => Some(f16_hits::<34, 1, 1, 1>),
+        (20, 2, ByteOrder::Little) if f16_at(0, 0) && f16_at(1, 2) => Some(f16_hits::<20, 2, 1, 3>),
+        (24, 2, ByteOrder::Little) if f16_at(0, 0) && f16_at(1, 2) => Some(f16_hits::<24, 2, 1, 3>),
+        (144, 2, ByteOrder::Little) if f16_at(0, 0) && f16_at(1, 2) => {
+            Some(f16_hits::<144, 2, 1, 3>)
+        }
+        (176, 2, ByteOrder::Little) if f16_at(0, 0) && f16_at(1, 2) => {
+            Some(f16_hits::<176, 2, 1, 3>)
+        }
+        (84, 2, ByteOrder::Little) if f16_at(0, 80) && f16_at(1, 82) => {
+            Some(f16_hits::<84, 2, 81, 83>)
+        }
+        (110, 1, ByteOrder::Little) if f16_at(0, 108) => Some(f16_hits::<110, 1, 109, 109>),
+        (210, 1, ByteOrder::Little) if f16_at(0, 208) => Some(f16_hits::<210, 1, 209, 209>),
         _ => None,
     };
     match fast {
-        Some(fast) => scan_subchunks(data, bb, fields, big, r, fast),
+        Some(fast) => scan_subchunks(data, bb, fields, order, r, fast),
         None if fields.iter().all(|f| f.kind == FieldKind::F16) => {
             // Any other all-f16 layout: the same test with run-time offsets.
             let his: Vec<usize> = fields
                 .iter()
-                .map(|f| if big { f.offset } else { f.offset + 1 })
+                .map(|f| {
+                    if order == ByteOrder::Big {
+                        f.offset
+                    } else {
+                        f.offset + 1
+                    }
+                })
                 .collect();
-            scan_subchunks(data, bb, fields, big, r, |sub| f16_hits_dyn(sub, bb, &his))
+            scan_subchunks(data, bb, fields, order, r, |sub| {
+                f16_hits_dyn(sub, bb, &his)
+            })
         }
         // One-byte, f32 and IQ1_M scales: a cheap test per field on the raw bytes.
-        None => scan_subchunks(data, bb, fields, big, r, |sub| {
+        None => scan_subchunks(data, bb, fields, order, r, |sub| {
             sub.chunks_exact(bb).any(|blk| {
                 fields.iter().fold(false, |acc, f| {
-                    acc | raw_hit(f.kind, &blk[f.offset..f.offset + f.kind.width()], big)
+                    acc | raw_hit(f.kind, &blk[f.offset..f.offset + f.kind.width()], order)
                 })
             })
         }),
@@ -372,12 +385,12 @@ fn scan_blocks(data: &[u8], bb: usize, fields: &'static [Field], big: bool) -> S
 /// Whether a field's raw bytes may be NaN or infinite (exact for every kind; cheaper than
 /// [`classify`] because it never tells which).
 #[inline(always)]
-fn raw_hit(kind: FieldKind, b: &[u8], big: bool) -> bool {
+fn raw_hit(kind: FieldKind, b: &[u8], order: ByteOrder) -> bool {
     match kind {
         FieldKind::E8M0 => b[0] == 0xff,
         FieldKind::Ue4m3 => b[0] & 0x7f == 0x7f,
-        FieldKind::F16 => b[if big { 0 } else { 1 }] & 0x7c == 0x7c,
-        FieldKind::F32 | FieldKind::Iq1mScale => classify(kind, b, big).is_some(),
+        FieldKind::F16 => b[if order == ByteOrder::Big { 0 } else { 1 }] & 0x7c == 0x7c,
+        FieldKind::F32 | FieldKind::Iq1mScale => classify(kind, b, order).is_some(),
     }
 }
 
@@ -385,14 +398,14 @@ fn scan_subchunks(
     data: &[u8],
     bb: usize,
     fields: &'static [Field],
-    big: bool,
+    order: ByteOrder,
     mut r: ScanResult,
     hit: impl Fn(&[u8]) -> bool,
 ) -> ScanResult {
     let mut base = 0u64;
     for sub in data.chunks(SUB * bb) {
         if hit(sub) {
-            slow_blocks(sub, bb, fields, big, base, &mut r);
+            slow_blocks(sub, bb, fields, order, base, &mut r);
         }
         base += (sub.len() / bb) as u64;
     }
@@ -430,10 +443,10 @@ fn f16_hits<const BB: usize, const N: usize, const H0: usize, const H1: usize>(
 
 /// Classifies one field's value: `Some(true)` NaN, `Some(false)` infinity, `None` fine.
 #[inline]
-pub fn classify(kind: FieldKind, b: &[u8], big: bool) -> Option<bool> {
+pub fn classify(kind: FieldKind, b: &[u8], order: ByteOrder) -> Option<bool> {
     let u16_at = |i: usize| {
         let v = [b[i], b[i + 1]];
-        if big {
+        if order == ByteOrder::Big {
             u16::from_be_bytes(v)
         } else {
             u16::from_le_bytes(v)
@@ -448,7 +461,7 @@ pub fn classify(kind: FieldKind, b: &[u8], big: bool) -> Option<bool> {
         }
         FieldKind::F32 => {
             let v = [b[0], b[1], b[2], b[3]];
-            let x = f32::from_bits(if big {
+            let x = f32::from_bits(if order == ByteOrder::Big {
                 u32::from_be_bytes(v)
             } else {
                 u32::from_le_bytes(v)
@@ -481,14 +494,14 @@ fn slow_blocks(
     data: &[u8],
     bb: usize,
     fields: &'static [Field],
-    big: bool,
+    order: ByteOrder,
     base: u64,
     r: &mut ScanResult,
 ) {
     for (i, blk) in data.chunks_exact(bb).enumerate() {
         let mut bad = false;
         for f in fields {
-            match classify(f.kind, &blk[f.offset..f.offset + f.kind.width()], big) {
+            match classify(f.kind, &blk[f.offset..f.offset + f.kind.width()], order) {
                 Some(true) => r.nan += 1,
                 Some(false) => r.inf += 1,
                 None => continue,
@@ -526,19 +539,40 @@ mod tests {
 
     #[test]
     fn f16_classification() {
-        assert_eq!(classify(FieldKind::F16, &[0x00, 0x7c], false), Some(false));
-        assert_eq!(classify(FieldKind::F16, &[0x01, 0xfc], false), Some(true));
-        assert_eq!(classify(FieldKind::F16, &[0x7c, 0x00], true), Some(false));
-        assert_eq!(classify(FieldKind::F16, &[0xff, 0x7b], false), None);
-        assert_eq!(classify(FieldKind::E8M0, &[0xfe], false), None);
-        assert_eq!(classify(FieldKind::E8M0, &[0xff], false), Some(true));
-        assert_eq!(classify(FieldKind::Ue4m3, &[0x7e], false), None);
-        assert_eq!(classify(FieldKind::Ue4m3, &[0x7f], false), Some(true));
+        assert_eq!(
+            classify(FieldKind::F16, &[0x00, 0x7c], ByteOrder::Little),
+            Some(false)
+        );
+        assert_eq!(
+            classify(FieldKind::F16, &[0x01, 0xfc], ByteOrder::Little),
+            Some(true)
+        );
+        assert_eq!(
+            classify(FieldKind::F16, &[0x7c, 0x00], ByteOrder::Big),
+            Some(false)
+        );
+        assert_eq!(
+            classify(FieldKind::F16, &[0xff, 0x7b], ByteOrder::Little),
+            None
+        );
+        assert_eq!(classify(FieldKind::E8M0, &[0xfe], ByteOrder::Little), None);
+        assert_eq!(
+            classify(FieldKind::E8M0, &[0xff], ByteOrder::Little),
+            Some(true)
+        );
+        assert_eq!(classify(FieldKind::Ue4m3, &[0x7e], ByteOrder::Little), None);
+        assert_eq!(
+            classify(FieldKind::Ue4m3, &[0x7f], ByteOrder::Little),
+            Some(true)
+        );
         // IQ1_M: the exponent comes from the top nibbles of words 2 and 3.
         let mut s = [0u8; 8];
         s[5] = 0xc0; // word 2 top nibble 0xc -> bits 10,11 of the scale
         s[7] = 0x70; // word 3 top nibble 0x7 -> bits 12..14
-        assert_eq!(classify(FieldKind::Iq1mScale, &s, false), Some(false));
+        assert_eq!(
+            classify(FieldKind::Iq1mScale, &s, ByteOrder::Little),
+            Some(false)
+        );
     }
 
     #[test]
