@@ -1,6 +1,6 @@
 //! gguflens: open a GGUF model file (llama.cpp, Ollama, LM Studio) and measure it.
 //!
-//! The crate reads the format without copying ([`format`]), knows every ggml tensor type
+//! The crate reads the format without copying ([`format`](mod@format)), knows every ggml tensor type
 //! ([`ggml_type`]), derives facts about the model ([`model`]), and turns them into stable JSON
 //! wire types ([`report`]) and terminal text ([`render`]). Parsing never prints; rendering never
 //! computes.
@@ -13,6 +13,7 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "testkit")]
 pub mod builder;
 pub mod diff;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod quant_rules;
 pub mod render;
 pub mod report;
 pub mod scan;
+#[cfg(feature = "testkit")]
 pub mod synthetic;
 pub mod text;
 pub mod verify;
