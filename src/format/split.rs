@@ -2,6 +2,7 @@
 //! consistency rules between shards. The I/O lives in [`crate::file`].
 
 use super::Gguf;
+use std::path::{Path, PathBuf};
 
 /// The `split.*` keys gguf-split writes into every shard.
 pub const KEY_SPLIT_NO: &str = "split.no";
@@ -56,6 +57,19 @@ impl SplitName {
     /// The file name of shard `number` of this set.
     pub fn file_name(&self, number: u32) -> String {
         format!("{}-{:05}-of-{:05}.gguf", self.prefix, number, self.count)
+    }
+}
+
+/// The path that stands for a file's whole split set, its first shard (`NAME-00001-of-0000M.gguf`
+/// in the same directory), or the path itself when it is not a shard of a larger set.
+pub fn set_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(SplitName::parse);
+    match name {
+        Some(n) if n.count > 1 => path.with_file_name(n.file_name(1)),
+        _ => path.to_path_buf(),
     }
 }
 

@@ -520,6 +520,32 @@ fn read_manifest(found: &mut Found, path: &Path, store: &Path, parts: &[String])
     found.ollama.push(model);
 }
 
+/// Every GGUF file under `dir` (recursively, in path order): regular files that start with the
+/// GGUF magic. Symbolic links are not followed, so a Hugging Face cache (whose `snapshots/` links
+/// point into `blobs/`) yields each blob once, and a link loop cannot trap the walk. Unreadable
+/// subdirectories and files are skipped.
+///
+/// Returns an error only if `dir` itself cannot be read.
+pub fn gguf_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if e.depth() == 0 => {
+                return Err(e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("cannot read")))
+            }
+            Err(_) => continue,
+        };
+        if entry.file_type().is_file() && has_gguf_magic(entry.path()).unwrap_or(false) {
+            out.push(entry.into_path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Reads the first four bytes: whether the file starts with the GGUF magic.
 pub fn has_gguf_magic(path: &Path) -> std::io::Result<bool> {
     let mut f = std::fs::File::open(path)?;

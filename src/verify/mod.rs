@@ -12,8 +12,10 @@
 //! block is counted rather than stopping at the first.
 
 pub mod digest;
+pub mod paths;
 pub mod scan;
-pub mod walk;
+
+pub use paths::{verify_paths, PathVerification, VerifyProgress};
 
 use crate::file::Model;
 use crate::format::{Finding, FindingCode, Severity};

@@ -6,6 +6,7 @@ mod diff;
 mod inspect;
 mod layers;
 mod mem;
+mod progress;
 mod scan;
 mod verify;
 

@@ -1,13 +1,14 @@
 //! `gguflens scan [DIR ...]`.
 
 use crate::cli::CliError;
+use crate::progress;
 use crate::Status;
 use clap::ValueEnum;
 use gguflens::render::Style;
 use gguflens::report::scan::{RootJson, ScanReport};
 use gguflens::scan::{self, discover, Progress, ScanOptions, SortKey};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{self, IsTerminal, Write};
+use indicatif::ProgressBar;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 /// Find every GGUF model under directories (Ollama, Hugging Face cache, LM Studio, any folder)
@@ -107,10 +108,8 @@ impl Progress for Bar {
             .enable_steady_tick(std::time::Duration::from_millis(100));
     }
     fn parsing(&self, total: u64) {
-        self.0.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        self.0
+            .set_style(progress::style("{bar:30} {pos}/{len} {wide_msg}"));
         self.0.set_length(total);
         self.0.set_message("reading headers");
     }
@@ -162,20 +161,8 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
         a.dirs.clone()
     };
 
-    let show_bar =
-        !(a.quiet || a.json || a.csv) && io::stderr().is_terminal() && io::stdout().is_terminal();
-    let bar = ProgressBar::with_draw_target(
-        None,
-        if show_bar {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {wide_msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
+    let show = progress::shown(!(a.quiet || a.json || a.csv));
+    let bar = progress::bar(show, "{spinner} {wide_msg}");
     let progress = Bar(bar);
     let mut result = scan::scan(&roots, ScanOptions { ctx: a.ctx }, &progress);
     progress.0.finish_and_clear();

@@ -1,20 +1,14 @@
 //! `gguflens verify FILE|DIR...`.
 
 use crate::cli::CliError;
+use crate::progress;
 use crate::Status;
-use gguflens::error::ErrorKind;
-use gguflens::format::split::SplitName;
 use gguflens::render::verify::render;
 use gguflens::render::Style;
 use gguflens::report::verify::VerifyReport;
-use gguflens::verify::walk::find_gguf_files;
-use gguflens::verify::{verify_model, work_bytes, DataAccess, ModelVerification, VerifyOptions};
-use gguflens::{Error, ModelFiles};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
-use std::collections::HashSet;
-use std::io::{self, IsTerminal};
-use std::path::{Path, PathBuf};
+use gguflens::verify::{verify_paths, DataAccess, VerifyOptions, VerifyProgress};
+use indicatif::ProgressBar;
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// Read every tensor's data and check it: NaN/infinity in float values and in the scales of
@@ -51,43 +45,15 @@ pub struct Args {
     pub mmap: bool,
 }
 
-/// The inputs, with directories expanded and each split set named once.
-fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, Option<Error>)> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for p in paths {
-        let found = if p.is_dir() {
-            match find_gguf_files(p) {
-                Ok(v) => v,
-                Err(e) => {
-                    out.push((
-                        p.clone(),
-                        Some(Error::new(ErrorKind::Io(e.to_string())).with_path(p)),
-                    ));
-                    continue;
-                }
-            }
-        } else {
-            vec![p.clone()]
-        };
-        for f in found {
-            if seen.insert(set_key(&f)) {
-                out.push((f, None));
-            }
-        }
-    }
-    out
-}
+/// Draws verification progress in bytes.
+struct Bar(ProgressBar);
 
-/// The path that stands for a file's whole split set (its first shard), or the file itself.
-fn set_key(p: &Path) -> PathBuf {
-    let name = p
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(SplitName::parse);
-    match name {
-        Some(n) if n.count > 1 => p.with_file_name(n.file_name(1)),
-        _ => p.to_path_buf(),
+impl VerifyProgress for Bar {
+    fn started(&self, total: u64) {
+        self.0.set_length(total);
+    }
+    fn advanced(&self, n: u64) {
+        self.0.inc(n);
     }
 }
 
@@ -101,53 +67,16 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
             DataAccess::Read
         },
     };
-    let inputs = expand(&a.paths);
-    let opened: Vec<Result<ModelFiles, Error>> = inputs
-        .iter()
-        .map(|(p, err)| match err {
-            Some(e) => Err(e.clone()),
-            None => ModelFiles::open(p),
-        })
-        .collect();
-    let parsed: Vec<Result<gguflens::Model, Error>> = opened
-        .iter()
-        .map(|o| match o {
-            Ok(f) => f.parse(),
-            Err(e) => Err(e.clone()),
-        })
-        .collect();
-
-    let total: u64 = parsed
-        .iter()
-        .filter_map(|m| m.as_ref().ok())
-        .map(|m| work_bytes(m, &opts))
-        .sum();
-    let show = !a.json && io::stderr().is_terminal() && io::stdout().is_terminal();
-    let bar = if show {
-        let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template(
-                "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
-            )
-            .expect("valid template"),
-        );
-        b
-    } else {
-        ProgressBar::hidden()
-    };
-    let tick = |n: u64| bar.inc(n);
-
-    let results: Vec<Result<ModelVerification, Error>> = parsed
-        .par_iter()
-        .map(|m| match m {
-            Ok(m) => Ok(verify_model(m, &opts, &tick)),
-            Err(e) => Err(e.clone()),
-        })
-        .collect();
-    bar.finish_and_clear();
+    let show = progress::shown(!a.json);
+    let bar = Bar(progress::bar(
+        show,
+        "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+    ));
+    let results = verify_paths(&a.paths, &opts, &bar);
+    bar.0.finish_and_clear();
     let elapsed = start.elapsed();
 
-    let report = VerifyReport::build(inputs.iter().map(|(p, _)| p.as_path()).zip(results.iter()));
+    let report = VerifyReport::build(results.iter().map(|r| (r.path.as_path(), &r.result)));
     crate::cli::emit(a.json, &report, |w| {
         render(&report, Some(elapsed), w, style)
     })?;

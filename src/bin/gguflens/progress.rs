@@ -1,0 +1,28 @@
+//! The one progress bar of the binary: drawn on stderr only when a person watches (stderr and
+//! stdout are terminals and the output is not for a script), hidden otherwise.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{self, IsTerminal};
+
+/// Whether to draw progress: `for_person` (no --json, --csv or --quiet) and both streams are
+/// terminals.
+pub fn shown(for_person: bool) -> bool {
+    for_person && io::stderr().is_terminal() && io::stdout().is_terminal()
+}
+
+/// A bar of unknown length in the given style, drawn when `show`.
+pub fn bar(show: bool, template: &str) -> ProgressBar {
+    let target = if show {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let b = ProgressBar::with_draw_target(None, target);
+    b.set_style(style(template));
+    b
+}
+
+/// A style from a template; the templates are constants, so the fallback is never drawn.
+pub fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
+}
