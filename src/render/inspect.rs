@@ -3,6 +3,7 @@
 use super::table::{Align, Cell, Table};
 use super::{iec, params, sanitize, thousands, truncate, Color, Style};
 use crate::report::inspect::{InspectReport, KeyValueJson};
+use crate::report::SeverityJson;
 use std::io::{self, Write};
 
 /// What to include in the text report.
@@ -141,9 +142,9 @@ pub fn render(r: &InspectReport, view: InspectView, w: &mut dyn Write, s: Style)
         heading(w, s, &format!("Findings ({})", r.findings.len()))?;
         for f in &r.findings {
             let color = match f.severity {
-                "error" => Color::Red,
-                "warning" => Color::Yellow,
-                _ => Color::Cyan,
+                SeverityJson::Error => Color::Red,
+                SeverityJson::Warning => Color::Yellow,
+                SeverityJson::Info => Color::Cyan,
             };
             let at = f
                 .offset
@@ -152,7 +153,7 @@ pub fn render(r: &InspectReport, view: InspectView, w: &mut dyn Write, s: Style)
             writeln!(
                 w,
                 "  {} [{}]{}: {}",
-                s.paint(color, f.severity),
+                s.paint(color, f.severity.as_str()),
                 f.code,
                 at,
                 sanitize(&f.message)

@@ -4,7 +4,7 @@
 use super::inspect::type_color;
 use super::table::{Align, Cell, Table};
 use super::{iec, params, sanitize, thousands, Color, Style};
-use crate::report::layers::LayersReport;
+use crate::report::layers::{LayersReport, SectionJson};
 use crate::text::layer_ranges;
 use std::io::{self, Write};
 
@@ -74,7 +74,11 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         tb.write(w, s, 2)?;
     }
 
-    let globals: Vec<_> = r.tensors.iter().filter(|t| t.section == "global").collect();
+    let globals: Vec<_> = r
+        .tensors
+        .iter()
+        .filter(|t| t.section == SectionJson::Global)
+        .collect();
     if !globals.is_empty() {
         heading(w, s, "Outside blocks")?;
         let mut tb = Table::new(&[

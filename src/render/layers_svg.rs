@@ -5,7 +5,7 @@
 //! Every piece of text from the file is escaped for XML.
 
 use super::{iec, params, sanitize, thousands};
-use crate::report::layers::{CellJson, LayersReport};
+use crate::report::layers::{CellJson, LayersReport, SectionJson};
 use std::fmt::Write as _;
 
 /// Escapes text for XML character data and attribute values (after terminal sanitizing, so
@@ -106,7 +106,11 @@ pub fn render(r: &LayersReport) -> String {
     let grid_bottom = rows_y + n_rows * ROW_H;
 
     // The strip of tensors outside blocks.
-    let globals: Vec<_> = r.tensors.iter().filter(|t| t.section == "global").collect();
+    let globals: Vec<_> = r
+        .tensors
+        .iter()
+        .filter(|t| t.section == SectionJson::Global)
+        .collect();
     let strip_y = grid_bottom + 34;
     let mut strip_x = PAD;
     let mut strip_row = 0u32;

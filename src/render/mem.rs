@@ -2,7 +2,10 @@
 
 use super::table::{Align, Cell, Table};
 use super::{iec, sanitize, thousands, Color, Style};
-use crate::report::mem::{DeviceJson, ExplainJson, FigureJson, FitJson, MemReport, PredictionJson};
+use crate::report::mem::{
+    DeviceJson, ExplainJson, FigureJson, FitJson, FitOutcomeJson, MemReport, MemoryKindJson,
+    PredictionJson, SwaKindJson,
+};
 use std::io::{self, Write};
 
 fn fig(f: FigureJson) -> Cell {
@@ -99,7 +102,7 @@ fn header(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> {
     if m.swa_layers > 0 {
         facts.push(format!(
             "{} window {} on {} of {} KV layers",
-            if m.swa_kind == "chunked" {
+            if m.swa_kind == SwaKindJson::Chunked {
                 "chunked"
             } else {
                 "sliding"
@@ -115,7 +118,7 @@ fn header(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> {
     if m.recurrent_layers > 0 {
         facts.push(format!("{} recurrent layers", m.recurrent_layers));
     }
-    if m.memory == "none" {
+    if m.memory == MemoryKindJson::None {
         facts.push("no KV cache".into());
     }
     writeln!(w, "  {}", facts.join(" · "))?;
@@ -228,28 +231,31 @@ fn fit(f: &FitJson, r: &MemReport, w: &mut dyn Write, style: Style) -> io::Resul
         iec(f.margin)
     )?;
     let what = match f.outcome {
-        "fits" => format!(
+        FitOutcomeJson::Fits => format!(
             "fits: -c {} with all {} units offloaded",
             f.n_ctx, f.n_units
         ),
-        "reduced-context" => format!(
+        FitOutcomeJson::ReducedContext => format!(
             "fits with the context reduced to -c {} ({} of {} units offloaded)",
             f.n_ctx, f.n_gpu_layers, f.n_units
         ),
-        "partial-offload" => format!(
+        FitOutcomeJson::PartialOffload => format!(
             "fits with -c {} and -ngl {} ({} of {} units on the GPU, the rest in RAM)",
             f.n_ctx, f.n_gpu_layers, f.n_gpu_layers, f.n_units
         ),
-        "cpu-only" => format!(
+        FitOutcomeJson::CpuOnly => format!(
             "not even the output layer fits next to the margin: run on the CPU (-ngl 0) at -c {}",
             f.n_ctx
         ),
-        _ => format!(
+        FitOutcomeJson::DoesNotFit => format!(
             "does not fit: -ngl {} at -c {} leaves less than the margin",
             f.n_gpu_layers, f.n_ctx
         ),
     };
-    let color = if f.outcome == "does-not-fit" || f.outcome == "cpu-only" {
+    let color = if matches!(
+        f.outcome,
+        FitOutcomeJson::DoesNotFit | FitOutcomeJson::CpuOnly
+    ) {
         Color::Red
     } else {
         Color::Green

@@ -2,7 +2,7 @@
 
 use super::table::{Align, Cell, Table};
 use super::{iec, params, sanitize, thousands, Color, Style};
-use crate::report::scan::{ModelJson, ScanReport};
+use crate::report::scan::{KindJson, ModelJson, ScanReport};
 use std::io::{self, Write};
 
 /// Names listed per group of duplicates before `… (N more)`.
@@ -117,8 +117,8 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
         }
         for x in &m.attached {
             let lower = x.name.to_lowercase();
-            let says_kind =
-                lower.contains(x.kind) || (x.kind == "projector" && lower.contains("mmproj"));
+            let says_kind = lower.contains(x.kind.as_str())
+                || (x.kind == KindJson::Projector && lower.contains("mmproj"));
             let name = if says_kind {
                 format!("  + {}", sanitize(&x.name))
             } else {

@@ -2,15 +2,16 @@
 
 use super::table::{Align, Cell, Table};
 use super::{iec, sanitize, thousands, Color, Style};
-use crate::report::verify::{ModelJson, VerifyReport};
+use crate::report::verify::{ModelJson, ProblemJson, VerdictJson, VerifyReport};
+use crate::report::SeverityJson;
 use std::io::{self, Write};
 use std::time::Duration;
 
-fn severity_color(sev: &str) -> Color {
+fn severity_color(sev: SeverityJson) -> Color {
     match sev {
-        "error" => Color::Red,
-        "warning" => Color::Yellow,
-        _ => Color::Cyan,
+        SeverityJson::Error => Color::Red,
+        SeverityJson::Warning => Color::Yellow,
+        SeverityJson::Info => Color::Cyan,
     }
 }
 
@@ -66,9 +67,9 @@ pub fn render(
 fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
     let path = sanitize(&m.path);
     let (verdict, color) = match m.status {
-        "clean" => ("clean", Color::Green),
-        "problems" => ("PROBLEMS", Color::Red),
-        _ => ("UNREADABLE", Color::Red),
+        VerdictJson::Clean => ("clean", Color::Green),
+        VerdictJson::Problems => ("PROBLEMS", Color::Red),
+        VerdictJson::Unreadable => ("UNREADABLE", Color::Red),
     };
     write!(
         w,
@@ -158,16 +159,16 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
                 name.push_str(" [cut]");
             }
             let opt = |v: Option<u64>| v.map(thousands).unwrap_or_else(|| "-".into());
-            let bad = if b.problem == "all-zero" {
+            let bad = if b.problem == ProblemJson::AllZero {
                 format!("all {} zero", thousands(b.blocks))
             } else {
                 format!("{} of {}", thousands(b.bad_blocks), thousands(b.blocks))
             };
             t.row(vec![
-                Cell::colored(b.severity, severity_color(b.severity)),
+                Cell::colored(b.severity.as_str(), severity_color(b.severity)),
                 name.into(),
                 b.ggml_type.clone().into(),
-                b.problem.into(),
+                b.problem.as_str().into(),
                 opt(b.first_block).into(),
                 b.field.unwrap_or("-").into(),
                 opt(b.first_block_offset).into(),
@@ -190,7 +191,7 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
         writeln!(
             w,
             "  {} [{}]{file}{at}: {}",
-            s.paint(severity_color(f.severity), f.severity),
+            s.paint(severity_color(f.severity), f.severity.as_str()),
             f.code,
             sanitize(&f.message)
         )?;

@@ -1,10 +1,10 @@
 //! `gguflens layers --json`: schema `gguflens.layers/1` (docs/JSON.md).
 
 use super::inspect::FileTypeJson;
-use super::FindingJson;
+use super::{wire_enum, FindingJson};
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
-use crate::layers::{self, LayersAnalysis, Section, Totals};
+use crate::layers::{self, LayersAnalysis, Section, Totals, Tower};
 use crate::quant_rules::{Fallback, Verdict};
 use serde::Serialize;
 
@@ -112,7 +112,7 @@ pub struct RoleJson {
     /// `attention`, `ffn`, `expert`, `shared-expert`, `other`, `norm`, `bias`.
     pub class: &'static str,
     /// `block`, `global`, `vision`, `audio` or `projector`.
-    pub section: &'static str,
+    pub section: SectionJson,
     /// Totals.
     #[serde(flatten)]
     pub totals: TotalsJson,
@@ -320,7 +320,7 @@ pub struct TensorJson {
     /// Name.
     pub name: String,
     /// `block`, `global`, `vision`, `audio` or `projector`.
-    pub section: &'static str,
+    pub section: SectionJson,
     /// Block number.
     pub layer: Option<u64>,
     /// Role.
@@ -350,11 +350,29 @@ pub struct TensorJson {
     pub fallback: Option<FallbackJson>,
 }
 
-fn section_name(s: Section) -> &'static str {
+wire_enum! {
+    /// Where a tensor sits in the model.
+    pub enum SectionJson {
+        /// In a numbered block (`blk.N.`).
+        Block = "block",
+        /// Outside the blocks (embeddings, output head, final norm).
+        Global = "global",
+        /// The vision tower (`v.`).
+        Vision = "vision",
+        /// The audio tower (`a.`).
+        Audio = "audio",
+        /// The multimodal projector (`mm.`).
+        Projector = "projector",
+    }
+}
+
+fn section_name(s: Section) -> SectionJson {
     match s {
-        Section::Block(_) => "block",
-        Section::Global => "global",
-        Section::Tower(t) => t.name(),
+        Section::Block(_) => SectionJson::Block,
+        Section::Global => SectionJson::Global,
+        Section::Tower(Tower::Vision) => SectionJson::Vision,
+        Section::Tower(Tower::Audio) => SectionJson::Audio,
+        Section::Tower(Tower::Projector) => SectionJson::Projector,
     }
 }
 

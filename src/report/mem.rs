@@ -3,7 +3,8 @@
 //! Every byte count is an integer; every figure says whether it is exact (llama.cpp's
 //! allocation to the byte) or an estimate.
 
-use crate::memory::fit::FitResult;
+use super::wire_enum;
+use crate::memory::fit::{FitOutcome, FitResult};
 use crate::memory::{DeviceEstimate, Estimate, Figure, MemoryKind, MemoryParams};
 use serde::Serialize;
 
@@ -31,13 +32,78 @@ pub struct MemReport {
     pub notes: Vec<String>,
 }
 
+wire_enum! {
+    /// What a model keeps per token or per sequence.
+    pub enum MemoryKindJson {
+        /// No cache (encoder-only and diffusion models).
+        None = "none",
+        /// An attention KV cache.
+        Kv = "kv",
+        /// Only a recurrent state.
+        Recurrent = "recurrent",
+        /// A KV cache on some layers and a recurrent state on others.
+        Hybrid = "hybrid",
+    }
+}
+
+impl From<MemoryKind> for MemoryKindJson {
+    fn from(k: MemoryKind) -> MemoryKindJson {
+        match k {
+            MemoryKind::None => MemoryKindJson::None,
+            MemoryKind::Kv => MemoryKindJson::Kv,
+            MemoryKind::Recurrent => MemoryKindJson::Recurrent,
+            MemoryKind::Hybrid => MemoryKindJson::Hybrid,
+        }
+    }
+}
+
+wire_enum! {
+    /// The kind of sliding-window attention.
+    pub enum SwaKindJson {
+        /// No sliding-window layers.
+        None = "none",
+        /// A window sliding with each token.
+        Standard = "standard",
+        /// Fixed chunks (llama4).
+        Chunked = "chunked",
+    }
+}
+
+wire_enum! {
+    /// The `--fit` answer's outcome.
+    pub enum FitOutcomeJson {
+        /// Fits at the context asked for with every unit offloaded.
+        Fits = "fits",
+        /// Fits with a smaller context.
+        ReducedContext = "reduced-context",
+        /// Fits with some units in RAM.
+        PartialOffload = "partial-offload",
+        /// Only a CPU run fits.
+        CpuOnly = "cpu-only",
+        /// Nothing fits.
+        DoesNotFit = "does-not-fit",
+    }
+}
+
+impl From<FitOutcome> for FitOutcomeJson {
+    fn from(o: FitOutcome) -> FitOutcomeJson {
+        match o {
+            FitOutcome::Fits => FitOutcomeJson::Fits,
+            FitOutcome::ReducedContext => FitOutcomeJson::ReducedContext,
+            FitOutcome::PartialOffload => FitOutcomeJson::PartialOffload,
+            FitOutcome::CpuOnly => FitOutcomeJson::CpuOnly,
+            FitOutcome::DoesNotFit => FitOutcomeJson::DoesNotFit,
+        }
+    }
+}
+
 /// Model facts the prediction used.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelJson {
     /// `general.architecture`.
     pub architecture: String,
     /// `none`, `kv`, `recurrent` or `hybrid`.
-    pub memory: &'static str,
+    pub memory: MemoryKindJson,
     /// Blocks (`block_count`).
     pub n_layer: usize,
     /// Training context.
@@ -55,7 +121,7 @@ pub struct ModelJson {
     /// Window (or chunk) size; 0 without SWA.
     pub swa_window: u64,
     /// `standard`, `chunked` or `none`.
-    pub swa_kind: &'static str,
+    pub swa_kind: SwaKindJson,
     /// Multi-head latent attention (K-only cache).
     pub mla: bool,
     /// Layers with a recurrent state.
@@ -261,7 +327,7 @@ pub struct FitJson {
     /// Free bytes kept per GPU.
     pub margin: u64,
     /// `fits`, `reduced-context`, `partial-offload`, `cpu-only` or `does-not-fit`.
-    pub outcome: &'static str,
+    pub outcome: FitOutcomeJson,
     /// Context to run with.
     pub n_ctx: u32,
     /// Units to offload (`-ngl`).
@@ -280,7 +346,7 @@ impl FitJson {
         FitJson {
             budgets: f.budgets.clone(),
             margin: f.margin,
-            outcome: f.outcome.name(),
+            outcome: f.outcome.into(),
             n_ctx: f.n_ctx,
             n_gpu_layers: f.n_gpu_layers,
             n_units: f.n_units,
@@ -530,7 +596,7 @@ impl MemReport {
             file: file.to_string(),
             model: ModelJson {
                 architecture: ap.arch.clone(),
-                memory: ap.memory.name(),
+                memory: ap.memory.into(),
                 n_layer: ap.n_layer,
                 n_ctx_train: ap.n_ctx_train,
                 n_embd: ap.n_embd,
@@ -542,9 +608,9 @@ impl MemReport {
                     .count(),
                 swa_window: ap.n_swa,
                 swa_kind: match ap.swa_kind {
-                    crate::memory::SwaKind::None => "none",
-                    crate::memory::SwaKind::Standard => "standard",
-                    crate::memory::SwaKind::Chunked => "chunked",
+                    crate::memory::SwaKind::None => SwaKindJson::None,
+                    crate::memory::SwaKind::Standard => SwaKindJson::Standard,
+                    crate::memory::SwaKind::Chunked => SwaKindJson::Chunked,
                 },
                 mla: ap.mla.is_some(),
                 recurrent_layers: ap.recr_layer.iter().filter(|&&r| r).count(),

@@ -11,15 +11,65 @@ pub mod mem;
 pub mod scan;
 pub mod verify;
 
-use crate::format::{Finding, Value, ValueType};
+use crate::format::{Finding, Severity, Value, ValueType};
 use serde::Serialize;
 use std::path::Path;
+
+/// Defines a wire enum: serialized as the given strings (a contract, pinned by the golden tests),
+/// with `as_str` for text output.
+macro_rules! wire_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $s)] $v,)*
+        }
+
+        impl $name {
+            /// The string written on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$v => $s,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use wire_enum;
+
+wire_enum! {
+    /// How serious a finding or problem is.
+    pub enum SeverityJson {
+        /// The file is readable but broken in a way llama.cpp would refuse or misread.
+        Error = "error",
+        /// Suspicious but loadable.
+        Warning = "warning",
+        /// Worth knowing; not a problem.
+        Info = "info",
+    }
+}
+
+impl From<Severity> for SeverityJson {
+    fn from(s: Severity) -> SeverityJson {
+        match s {
+            Severity::Error => SeverityJson::Error,
+            Severity::Warning => SeverityJson::Warning,
+            Severity::Info => SeverityJson::Info,
+        }
+    }
+}
 
 /// A finding on the wire.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FindingJson {
     /// `error`, `warning` or `info`.
-    pub severity: &'static str,
+    pub severity: SeverityJson,
     /// Stable identifier (`truncated-data`, `duplicate-key`, …).
     pub code: &'static str,
     /// The file it concerns (a shard of a split set), if any.
@@ -34,7 +84,7 @@ impl FindingJson {
     /// Converts a finding.
     pub fn new(path: Option<&Path>, f: &Finding) -> FindingJson {
         FindingJson {
-            severity: f.severity.name(),
+            severity: f.severity.into(),
             code: f.code.as_str(),
             file: path.map(|p| p.display().to_string()),
             offset: f.offset,

@@ -1,8 +1,8 @@
 //! `gguflens scan --json`: schema `gguflens.scan/1` (docs/JSON.md).
 
 use super::inspect::FileTypeJson;
-use super::FindingJson;
-use crate::scan::{Row, Scan};
+use super::{wire_enum, FindingJson};
+use crate::scan::{Kind, Row, Scan};
 use serde::Serialize;
 
 /// Schema identifier of this report.
@@ -37,6 +37,40 @@ pub struct RootJson {
     pub source: Option<String>,
 }
 
+wire_enum! {
+    /// What a model file is.
+    pub enum KindJson {
+        /// A language model.
+        Model = "model",
+        /// A multimodal projector.
+        Projector = "projector",
+        /// A LoRA adapter.
+        Adapter = "adapter",
+    }
+}
+
+impl From<Kind> for KindJson {
+    fn from(k: Kind) -> KindJson {
+        match k {
+            Kind::Model => KindJson::Model,
+            Kind::Projector => KindJson::Projector,
+            Kind::Adapter => KindJson::Adapter,
+        }
+    }
+}
+
+wire_enum! {
+    /// Whether a row parsed.
+    pub enum RowStatusJson {
+        /// Parsed, nothing wrong.
+        Ok = "ok",
+        /// Parsed, with findings.
+        Findings = "findings",
+        /// Did not parse.
+        Error = "error",
+    }
+}
+
 /// One model.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelJson {
@@ -48,9 +82,9 @@ pub struct ModelJson {
     /// `ollama`, `huggingface`, `lmstudio` or `plain`.
     pub layout: &'static str,
     /// `model`, `projector` or `adapter`.
-    pub kind: &'static str,
+    pub kind: KindJson,
     /// `ok`, `findings` (parsed, with problems) or `error` (did not parse).
-    pub status: &'static str,
+    pub status: RowStatusJson,
     /// The files, in shard order.
     pub files: Vec<String>,
     /// Bytes of the files on disk.
@@ -195,15 +229,15 @@ impl ModelJson {
     pub fn of(r: &Row) -> ModelJson {
         let s = r.summary();
         let status = match &r.outcome {
-            Err(_) => "error",
-            Ok(s) if !s.findings.is_empty() => "findings",
-            Ok(_) => "ok",
+            Err(_) => RowStatusJson::Error,
+            Ok(s) if !s.findings.is_empty() => RowStatusJson::Findings,
+            Ok(_) => RowStatusJson::Ok,
         };
         ModelJson {
             name: r.name.clone(),
             aliases: r.aliases.clone(),
             layout: r.layout.name(),
-            kind: r.kind.name(),
+            kind: r.kind.into(),
             status,
             files: r.files.iter().map(|p| p.display().to_string()).collect(),
             size: r.size,

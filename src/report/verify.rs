@@ -1,7 +1,7 @@
 //! `gguflens verify --json`: schema `gguflens.verify/1` (docs/JSON.md).
 
-use super::FindingJson;
-use crate::verify::{digest, ModelVerification};
+use super::{wire_enum, FindingJson, SeverityJson};
+use crate::verify::{digest, ModelVerification, ProblemKind};
 use crate::Error;
 use serde::Serialize;
 use std::path::Path;
@@ -20,13 +20,44 @@ pub struct VerifyReport {
     pub summary: SummaryJson,
 }
 
+wire_enum! {
+    /// A model's verdict.
+    pub enum VerdictJson {
+        /// Read and checked; nothing wrong.
+        Clean = "clean",
+        /// Read and checked; problems found.
+        Problems = "problems",
+        /// Could not be read.
+        Unreadable = "unreadable",
+    }
+}
+
+wire_enum! {
+    /// What is wrong with a tensor's data.
+    pub enum ProblemJson {
+        /// NaN or infinite values or scales.
+        NonFinite = "non-finite",
+        /// Every value is zero.
+        AllZero = "all-zero",
+    }
+}
+
+impl From<ProblemKind> for ProblemJson {
+    fn from(k: ProblemKind) -> ProblemJson {
+        match k {
+            ProblemKind::NonFinite => ProblemJson::NonFinite,
+            ProblemKind::AllZero => ProblemJson::AllZero,
+        }
+    }
+}
+
 /// One model's verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelJson {
     /// The path as given or found.
     pub path: String,
     /// `clean`, `problems` or `unreadable`.
-    pub status: &'static str,
+    pub status: VerdictJson,
     /// Why it could not be read (status `unreadable`): one line naming the file, the byte
     /// offset and what was expected.
     pub error: Option<String>,
@@ -80,9 +111,9 @@ pub struct BadTensorJson {
     #[serde(rename = "type")]
     pub ggml_type: String,
     /// `non-finite` (NaN or infinity) or `all-zero`.
-    pub problem: &'static str,
+    pub problem: ProblemJson,
     /// `error` (non-finite) or `warning` (all-zero).
-    pub severity: &'static str,
+    pub severity: SeverityJson,
     /// Blocks checked (elements, for float types).
     pub blocks: u64,
     /// Bytes per block.
@@ -136,7 +167,7 @@ impl VerifyReport {
                     summary.unreadable += 1;
                     ModelJson {
                         path: path.display().to_string(),
-                        status: "unreadable",
+                        status: VerdictJson::Unreadable,
                         error: Some(e.to_string()),
                         tensor_count: 0,
                         tensors_checked: 0,
@@ -165,7 +196,11 @@ impl VerifyReport {
                         .sum::<u64>();
                     ModelJson {
                         path: path.display().to_string(),
-                        status: if problems { "problems" } else { "clean" },
+                        status: if problems {
+                            VerdictJson::Problems
+                        } else {
+                            VerdictJson::Clean
+                        },
                         error: None,
                         tensor_count: v.tensor_count,
                         tensors_checked: v.tensors_checked,
@@ -180,8 +215,8 @@ impl VerifyReport {
                                 file: t.path.display().to_string(),
                                 tensor: t.name.clone(),
                                 ggml_type: t.ggml_type.name().into_owned(),
-                                problem: t.kind.code(),
-                                severity: t.kind.severity().name(),
+                                problem: t.kind.into(),
+                                severity: t.kind.severity().into(),
                                 blocks: t.blocks,
                                 block_bytes: t.block_bytes,
                                 first_block: t.first_block,
