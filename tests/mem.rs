@@ -708,3 +708,31 @@ fn metadata_that_disagrees_with_tensor_shapes_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn hostile_metadata_without_k_tensors_saturates_in_every_figure() {
+    // The hostile llama above, without the attn_k tensors that would let the shape check refuse
+    // it: every figure the report and --explain add up must saturate, not overflow.
+    use gguflens::builder::BValue;
+    use gguflens::report::mem::MemReport;
+    let mut b = synthetic::llama_gqa();
+    for (k, v) in b.kvs.iter_mut() {
+        match k.as_slice() {
+            b"llama.attention.head_count_kv" | b"llama.embedding_length" => {
+                *v = BValue::U32(u32::MAX)
+            }
+            b"llama.context_length" => *v = BValue::U32(u32::MAX - 1000),
+            _ => {}
+        }
+    }
+    b.tensors
+        .retain(|t| !String::from_utf8_lossy(&t.name).contains("attn_k"));
+    with_synthetic(b, |m| {
+        let e = memory::estimate(m, &cpu(4096)).expect("an estimate");
+        assert_eq!(e.kv_bytes_per_token(), u64::MAX);
+        let r = MemReport::build("f.gguf", 1 << 20, Some(4096), &[e], None, true);
+        assert_eq!(r.predictions[0].kv_bytes_per_token, u64::MAX);
+        let x = r.explain.expect("an explanation");
+        assert!(x.total_bytes > 0 && !x.kv_reasons.is_empty());
+    });
+}

@@ -672,4 +672,22 @@ impl ArchParams {
     pub fn has_swa(&self) -> bool {
         self.swa_kind != SwaKind::None && self.is_swa.iter().any(|&s| s)
     }
+
+    /// Layers with an attention KV cache.
+    pub fn kv_layer_count(&self) -> usize {
+        self.kv_layer.iter().filter(|&&k| k).count()
+    }
+
+    /// Layers with a KV cache that are sliding-window layers (whether or not the model's SWA is
+    /// in effect; see [`ArchParams::has_swa`]).
+    pub fn swa_kv_layer_count(&self) -> usize {
+        (0..self.n_layer)
+            .filter(|&il| self.kv_layer[il] && self.is_swa[il])
+            .count()
+    }
+
+    /// Layers with a recurrent state.
+    pub fn recurrent_layer_count(&self) -> usize {
+        self.recr_layer.iter().filter(|&&r| r).count()
+    }
 }

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod arch;
+pub mod explain;
 pub mod fit;
 pub mod params;
 
@@ -424,9 +425,9 @@ impl Estimate {
                 } else {
                     self.params.type_v.ggml_type().row_size(l.v_width)?
                 };
-                Some(t + v)
+                Some(t.saturating_add(v))
             })
-            .sum()
+            .fold(0, u64::saturating_add)
     }
 }
 

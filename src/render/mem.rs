@@ -50,8 +50,8 @@ fn device_table(p: &PredictionJson, w: &mut dyn Write, style: Style) -> io::Resu
             Cell::colored(d.device.clone(), Color::Bold),
             Cell::from(layers),
             fig(d.weights),
-            bytes_or_dash(d.kv.k + d.kv.v),
-            bytes_or_dash(d.kv.swa_k + d.kv.swa_v),
+            bytes_or_dash(d.kv.k.saturating_add(d.kv.v)),
+            bytes_or_dash(d.kv.swa_k.saturating_add(d.kv.swa_v)),
             fig(d.recurrent),
             fig(d.output),
             fig(d.compute),
@@ -180,9 +180,7 @@ fn sweep(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> {
     }
     let mut t = Table::new(&cols);
     for p in &r.predictions {
-        let kv: u64 = p.devices.iter().map(|d| d.kv.bytes).sum();
-        let rs: u64 = p.devices.iter().map(|d| d.recurrent.bytes).sum();
-        let comp: u64 = p.devices.iter().map(|d| d.compute.bytes).sum();
+        let (kv, rs, comp) = (p.kv_total, p.recurrent_total, p.compute_total);
         let mut row = vec![
             Cell::colored(thousands(p.context.n_ctx as u64), Color::Bold),
             bytes_or_dash(kv),

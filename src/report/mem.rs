@@ -4,8 +4,10 @@
 //! allocation to the byte) or an estimate.
 
 use super::wire_enum;
+use crate::memory::explain::{ExplainedLayer, Explanation, KvReason, TotalReason};
 use crate::memory::fit::{FitOutcome, FitResult};
 use crate::memory::{DeviceEstimate, Estimate, Figure, MemoryKind, MemoryParams};
+use crate::text::iec;
 use serde::Serialize;
 
 /// Schema identifier of this report.
@@ -293,6 +295,15 @@ pub struct PredictionJson {
     pub cpu_total: u64,
     /// KV bytes per token of context (K+V over attention layers, one stream).
     pub kv_bytes_per_token: u64,
+    /// KV-cache bytes over all devices (for text output; not on the wire).
+    #[serde(skip)]
+    pub kv_total: u64,
+    /// Recurrent-state bytes over all devices (for text output; not on the wire).
+    #[serde(skip)]
+    pub recurrent_total: u64,
+    /// Compute-buffer bytes over all devices (for text output; not on the wire).
+    #[serde(skip)]
+    pub compute_total: u64,
 }
 
 impl PredictionJson {
@@ -315,6 +326,9 @@ impl PredictionJson {
             gpu_total: e.gpu_total(),
             cpu_total: e.cpu_total(),
             kv_bytes_per_token: e.kv_bytes_per_token(),
+            kv_total: e.kv_total(),
+            recurrent_total: e.recurrent_total(),
+            compute_total: e.compute_total(),
         }
     }
 }
@@ -415,150 +429,130 @@ pub struct ExplainJson {
     pub total_reasons: Vec<String>,
 }
 
-fn mib(b: u64) -> String {
-    crate::text::iec(b)
-}
-
 impl ExplainJson {
     /// Builds the explanation of one prediction.
     pub fn new(e: &Estimate, index: usize, file_bytes: u64) -> ExplainJson {
-        let ap = &e.arch;
-        let c = &e.context;
-        let kb = e.params.type_k.ggml_type();
-        let k_el = kb.type_size().unwrap_or(2) as f64 / kb.block_size().unwrap_or(1) as f64;
-        let layers: Vec<LayerJson> = e
-            .layers
-            .iter()
-            .map(|l| LayerJson {
-                layer: l.il,
-                swa: l.swa,
-                n_head_kv: ap.n_head_kv[l.il],
-                k_width: l.k_width,
-                v_width: l.v_width,
-                cells: if l.k_width == 0 {
-                    0
-                } else if l.swa && ap.has_swa() {
-                    c.swa_cells
-                } else {
-                    c.kv_cells
-                },
-                k_bytes: l.k_bytes,
-                v_bytes: l.v_bytes,
-                recurrent_bytes: l.recurrent_bytes,
-                device: l.device.to_string(),
-            })
-            .collect();
-        let rule_kv = (2.0 * ap.n_layer as f64 * c.n_ctx as f64 * ap.n_embd as f64 * k_el) as u64;
-        let kv = e.kv_total();
-        let mut kr = Vec::new();
-        let kv_layers = ap.kv_layer.iter().filter(|&&k| k).count();
-        if ap.memory == MemoryKind::None {
-            kr.push(format!(
-                "{} keeps no KV cache at all (encoder-only or diffusion model)",
-                ap.arch
-            ));
-        }
-        if ap.memory == MemoryKind::Recurrent {
-            kr.push(
-                "recurrent layers keep a fixed-size state instead of a cache that grows with the context"
-                    .into(),
-            );
-        }
-        let n_rec = ap.recr_layer.iter().filter(|&&r| r).count();
-        if ap.memory == MemoryKind::Hybrid {
-            kr.push(format!(
-                "only {kv_layers} of {} layers use attention; {n_rec} keep a fixed-size recurrent state ({})",
-                ap.n_layer,
-                mib(e.recurrent_total())
-            ));
-        }
-        if kv_layers > 0 && kv_layers < ap.n_layer && ap.memory == MemoryKind::Kv {
-            kr.push(format!(
-                "only {kv_layers} of {} layers allocate K/V (the others share another layer's cache or are NextN layers)",
-                ap.n_layer
-            ));
-        }
-        if let Some((kl, _)) = ap.mla {
-            kr.push(format!(
-                "multi-head latent attention: one compressed K row of {} values per token per layer (kv_lora_rank + rope dims; key_length_mla {kl}) and no V",
-                ap.head_k
-            ));
-        } else if let Some(l) = e.layers.iter().find(|l| l.k_width > 0) {
-            if l.k_width != ap.n_embd {
-                let varies = ap.n_head_kv.iter().any(|&h| h != ap.n_head_kv[0]);
-                kr.push(format!(
-                    "grouped-query attention: K rows are n_head_kv × key_length = {} × {} = {} values{}, not hidden_size {}",
-                    ap.n_head_kv[l.il],
-                    if l.swa { ap.head_k_swa } else { ap.head_k },
-                    l.k_width,
-                    if varies { " (layer ".to_string() + &l.il.to_string() + "; head_count_kv varies per layer)" } else { String::new() },
-                    ap.n_embd
-                ));
-            }
-        }
-        if !c.flash_attn && ap.v_width_varies() && kv_layers > 0 {
-            kr.push(format!(
-                "without flash attention V is stored transposed and every layer's V row is padded to the widest ({})",
-                ap.e_v_max()
-            ));
-        }
-        if ap.has_swa() && c.swa_cells < c.kv_cells {
-            let n_swa_l = (0..ap.n_layer)
-                .filter(|&il| ap.kv_layer[il] && ap.is_swa[il])
-                .count();
-            kr.push(format!(
-                "sliding window: {n_swa_l} of {kv_layers} layers keep only {} cells (window {} + ubatch {}, padded to 256) instead of {}",
-                c.swa_cells, ap.n_swa, c.n_ubatch, c.kv_cells
-            ));
-        }
-        if e.params.type_k != crate::memory::CacheType::F16
-            || e.params.type_v != crate::memory::CacheType::F16
-        {
-            kr.push(format!(
-                "cache types K {} and V {} (the rule assumes one element size for both)",
-                e.params.type_k, e.params.type_v
-            ));
-        }
-        let total: u64 = e
-            .devices
-            .iter()
-            .map(|d| d.total().bytes - d.overhead.bytes)
-            .sum();
-        let (head, layer) = e.compute_terms;
-        let mut tr = Vec::new();
-        tr.push(format!(
-            "the compute buffer ({}) is the larger of the logits peak (n_vocab {} × outputs × 4 B + activations = {}) and the widest layer ({}); the rule has no term for it",
-            mib(e.compute_total()),
-            ap.n_vocab,
-            mib(head),
-            mib(layer)
-        ));
-        tr.push(format!(
-            "the KV cache is {} at this context, not a fixed 20 % of the file ({})",
-            mib(kv),
-            mib(file_bytes / 5)
-        ));
-        let dup = e.weights_total().saturating_sub(e.file_tensor_bytes);
-        if dup > 0 {
-            tr.push(format!(
-                "tied embeddings are copied to the GPU with the output layer (+{})",
-                mib(dup)
-            ));
-        }
+        let x = Explanation::new(e, file_bytes);
         ExplainJson {
             prediction: index,
-            n_ctx: c.n_ctx,
-            layers,
-            k_element_bytes: k_el,
-            rule_kv_bytes: rule_kv,
-            kv_bytes: kv,
-            kv_reasons: kr,
-            rule_total_bytes: file_bytes + file_bytes / 5,
-            total_bytes: total,
-            compute_head_bytes: head,
-            compute_layer_bytes: layer,
-            total_reasons: tr,
+            n_ctx: x.n_ctx,
+            layers: x.layers.iter().map(LayerJson::new).collect(),
+            k_element_bytes: x.k_element_bytes,
+            rule_kv_bytes: x.rule_kv_bytes,
+            kv_bytes: x.kv_bytes,
+            kv_reasons: x.kv_reasons.iter().map(kv_reason).collect(),
+            rule_total_bytes: x.rule_total_bytes,
+            total_bytes: x.total_bytes,
+            compute_head_bytes: x.compute_head_bytes,
+            compute_layer_bytes: x.compute_layer_bytes,
+            total_reasons: x.total_reasons.iter().map(total_reason).collect(),
         }
+    }
+}
+
+impl LayerJson {
+    fn new(l: &ExplainedLayer) -> LayerJson {
+        let c = l.cache;
+        LayerJson {
+            layer: c.il,
+            swa: c.swa,
+            n_head_kv: l.n_head_kv,
+            k_width: c.k_width,
+            v_width: c.v_width,
+            cells: l.cells,
+            k_bytes: c.k_bytes,
+            v_bytes: c.v_bytes,
+            recurrent_bytes: c.recurrent_bytes,
+            device: c.device.to_string(),
+        }
+    }
+}
+
+/// The sentence for a KV-cache reason (the JSON carries it, and the text output prints it).
+fn kv_reason(r: &KvReason) -> String {
+    match r {
+        KvReason::NoCache { arch } => {
+            format!("{arch} keeps no KV cache at all (encoder-only or diffusion model)")
+        }
+        KvReason::Recurrent => {
+            "recurrent layers keep a fixed-size state instead of a cache that grows with the context"
+                .into()
+        }
+        KvReason::Hybrid {
+            kv_layers,
+            n_layer,
+            recurrent_layers,
+            recurrent_bytes,
+        } => format!(
+            "only {kv_layers} of {n_layer} layers use attention; {recurrent_layers} keep a fixed-size recurrent state ({})",
+            iec(*recurrent_bytes)
+        ),
+        KvReason::FewerKvLayers { kv_layers, n_layer } => format!(
+            "only {kv_layers} of {n_layer} layers allocate K/V (the others share another layer's cache or are NextN layers)"
+        ),
+        KvReason::Mla {
+            k_width,
+            key_length_mla,
+        } => format!(
+            "multi-head latent attention: one compressed K row of {k_width} values per token per layer (kv_lora_rank + rope dims; key_length_mla {key_length_mla}) and no V"
+        ),
+        KvReason::Gqa {
+            layer,
+            n_head_kv,
+            key_length,
+            k_width,
+            varies,
+            n_embd,
+        } => format!(
+            "grouped-query attention: K rows are n_head_kv × key_length = {n_head_kv} × {key_length} = {k_width} values{}, not hidden_size {n_embd}",
+            if *varies {
+                format!(" (layer {layer}; head_count_kv varies per layer)")
+            } else {
+                String::new()
+            },
+        ),
+        KvReason::PaddedV { widest } => format!(
+            "without flash attention V is stored transposed and every layer's V row is padded to the widest ({widest})"
+        ),
+        KvReason::SlidingWindow {
+            swa_layers,
+            kv_layers,
+            swa_cells,
+            window,
+            n_ubatch,
+            kv_cells,
+        } => format!(
+            "sliding window: {swa_layers} of {kv_layers} layers keep only {swa_cells} cells (window {window} + ubatch {n_ubatch}, padded to 256) instead of {kv_cells}"
+        ),
+        KvReason::CacheTypes { k, v } => format!(
+            "cache types K {k} and V {v} (the rule assumes one element size for both)"
+        ),
+    }
+}
+
+/// The sentence for a total-memory reason.
+fn total_reason(r: &TotalReason) -> String {
+    match r {
+        TotalReason::Compute {
+            compute,
+            n_vocab,
+            head,
+            layer,
+        } => format!(
+            "the compute buffer ({}) is the larger of the logits peak (n_vocab {n_vocab} × outputs × 4 B + activations = {}) and the widest layer ({}); the rule has no term for it",
+            iec(*compute),
+            iec(*head),
+            iec(*layer)
+        ),
+        TotalReason::KvNotAShareOfTheFile { kv, fifth_of_file } => format!(
+            "the KV cache is {} at this context, not a fixed 20 % of the file ({})",
+            iec(*kv),
+            iec(*fifth_of_file)
+        ),
+        TotalReason::TiedEmbeddings { copied } => format!(
+            "tied embeddings are copied to the GPU with the output layer (+{})",
+            iec(*copied)
+        ),
     }
 }
 
@@ -602,10 +596,12 @@ impl MemReport {
                 n_embd: ap.n_embd,
                 n_vocab: ap.n_vocab,
                 n_head_kv: ap.n_head_kv.clone(),
-                kv_layers: ap.kv_layer.iter().filter(|&&k| k).count(),
-                swa_layers: (0..ap.n_layer)
-                    .filter(|&il| ap.kv_layer[il] && ap.is_swa[il] && ap.has_swa())
-                    .count(),
+                kv_layers: ap.kv_layer_count(),
+                swa_layers: if ap.has_swa() {
+                    ap.swa_kv_layer_count()
+                } else {
+                    0
+                },
                 swa_window: ap.n_swa,
                 swa_kind: match ap.swa_kind {
                     crate::memory::SwaKind::None => SwaKindJson::None,
@@ -613,7 +609,7 @@ impl MemReport {
                     crate::memory::SwaKind::Chunked => SwaKindJson::Chunked,
                 },
                 mla: ap.mla.is_some(),
-                recurrent_layers: ap.recr_layer.iter().filter(|&&r| r).count(),
+                recurrent_layers: ap.recurrent_layer_count(),
                 tensor_bytes: first.file_tensor_bytes,
                 file_bytes,
             },
