@@ -126,7 +126,8 @@ fn hand_edited_tensor_is_flagged_and_check_exits_2() {
     let u = &a.unexplained[0];
     assert_eq!(a.tensors[u.tensor].name, "blk.4.attn_v.weight");
     assert_eq!(u.expected, Some(fx::Q4_K));
-    assert!(u.text.contains("blk.4.attn_v.weight is Q8_0"), "{}", u.text);
+    let text = &report(&p).rules.unexplained[0].text;
+    assert!(text.contains("blk.4.attn_v.weight is Q8_0"), "{text}");
 
     let out = common::gguflens(&["layers", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));

@@ -139,8 +139,14 @@ pub struct Explanation {
     /// Whether the type differs from the labelled default (or a rule other than the default
     /// chose it).
     pub deviates: bool,
-    /// A sentence.
-    pub text: String,
+    /// Blocks that hold a tensor of the (first) role.
+    pub role_blocks: u64,
+    /// Blocks in the model.
+    pub n_blocks: u64,
+    /// Row length of the first tensor outside blocks, for rules that depend on it.
+    pub ne0: Option<u64>,
+    /// For `use_more_bits`: the layer count `n` its formula was evaluated with.
+    pub more_bits_n: Option<i64>,
 }
 
 /// A tensor the rules do not explain.
@@ -150,8 +156,6 @@ pub struct Unexplained {
     pub tensor: usize,
     /// The type llama.cpp's rules choose (`None`: an unquantized type).
     pub expected: Option<GgmlType>,
-    /// A sentence.
-    pub text: String,
 }
 
 /// A role (or tensor) that holds more bits per weight than the labelled default type.
@@ -229,12 +233,26 @@ pub struct LayersAnalysis {
     pub explanations: Vec<Explanation>,
     /// Tensors the rules do not explain.
     pub unexplained: Vec<Unexplained>,
-    /// Why the rules were not applied, if they were not.
-    pub rules_note: Option<String>,
+    /// Whether the rules were applied, and why not.
+    pub rules: RulesApplied,
     /// Other file types under whose rules every tensor is explained.
     pub consistent_with: Vec<FileType>,
     /// Mixture-of-experts accounting, when the file holds expert tensors or an expert count.
     pub moe: Option<Moe>,
+}
+
+/// Whether llama.cpp's quantizer rules could be applied to the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesApplied {
+    /// Every tensor has a prediction and a verdict.
+    Yes,
+    /// No `general.file_type`: the rules need the labelled type.
+    NoFileType,
+    /// The labelled file type has no known rules.
+    UnknownFileType {
+        /// Its name (`unknown(N)` for an id llama.cpp does not define).
+        name: String,
+    },
 }
 
 /// The column that gathers a block's norms.
@@ -278,62 +296,10 @@ pub fn analyze(m: &Model) -> LayersAnalysis {
         })
         .collect();
 
-    // The rules.
-    let params = QuantParams::from_model(m);
-    let mut rules_note = None;
-    let mut consistent_with = Vec::new();
     let default_type = file_type
         .as_ref()
         .and_then(|f| quant_rules::default_type(f.id));
-    match &params {
-        None => rules_note = Some("no general.file_type: the rules need the labelled type".into()),
-        Some(p) => {
-            let shapes: Vec<TensorShape> = tensors
-                .iter()
-                .map(|t| TensorShape {
-                    name: &t.name,
-                    dims: &t.shape,
-                })
-                .collect();
-            let actual: Vec<GgmlType> = tensors.iter().map(|t| t.ggml_type).collect();
-            let explains = |preds: &[Prediction]| {
-                preds
-                    .iter()
-                    .zip(&actual)
-                    .all(|(pr, &t)| pr.check(t) != Verdict::Unexplained)
-            };
-            let preds = quant_rules::predict_all(p, &shapes);
-            if preds.as_deref().is_some_and(|v| !explains(v)) {
-                for ft in quant_rules::known_ftypes() {
-                    if ft == p.ftype {
-                        continue;
-                    }
-                    let q = QuantParams {
-                        ftype: ft,
-                        ..p.clone()
-                    };
-                    if quant_rules::predict_all(&q, &shapes).is_some_and(|v| explains(&v)) {
-                        consistent_with.push(FileType::from_raw(ft));
-                    }
-                }
-            }
-            drop(shapes);
-            match preds {
-                None => {
-                    rules_note = Some(format!(
-                        "file type {} has no known quantization rules",
-                        file_type.as_ref().map_or("?".into(), |f| f.name.clone())
-                    ))
-                }
-                Some(preds) => {
-                    for (t, pr) in tensors.iter_mut().zip(preds) {
-                        t.verdict = Some(pr.check(t.ggml_type));
-                        t.prediction = Some(pr);
-                    }
-                }
-            }
-        }
-    }
+    let (rules, consistent_with) = apply_rules(m, &mut tensors, file_type.as_ref());
 
     // Blocks.
     let mut by_layer: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
@@ -415,7 +381,7 @@ pub fn analyze(m: &Model) -> LayersAnalysis {
         upgrades,
         explanations,
         unexplained,
-        rules_note,
+        rules,
         consistent_with,
         moe,
     }
@@ -600,7 +566,6 @@ fn explain(
                 unexplained.push(Unexplained {
                     tensor: i,
                     expected: p.expected,
-                    text: unexplained_text(t, p),
                 });
                 continue;
             }
@@ -632,7 +597,10 @@ fn explain(
             names: Vec::new(),
             totals: Totals::default(),
             deviates: Some(t.ggml_type) != def || p.rule != Rule::Default,
-            text: String::new(),
+            role_blocks: 0,
+            n_blocks,
+            ne0: None,
+            more_bits_n: None,
         });
         if !e.roles.contains(&t.role) {
             e.roles.push(t.role.clone());
@@ -650,7 +618,7 @@ fn explain(
     let mut v: Vec<Explanation> = groups.into_values().collect();
     for e in &mut v {
         e.layers.sort_unstable();
-        e.text = explanation_text(e, def, n_blocks, tensors);
+        locate(e, tensors);
     }
     // Block roles in column order, then globals, then the kept tensors.
     v.sort_by(|a, b| {
@@ -669,128 +637,80 @@ fn explain(
     (v, unexplained)
 }
 
-fn fallback_text(f: &Fallback) -> String {
-    format!(
-        "{} → {} fallback because the row of {} is not a multiple of {}",
-        f.from, f.to, f.ne0, f.block
-    )
-}
-
-fn rule_text(rule: Rule, mix: Option<GgmlType>, def: Option<GgmlType>, ne0: Option<u64>) -> String {
-    let m = mix.map_or("?".into(), |t| t.name().into_owned());
-    match rule {
-        Rule::Default => format!("the default {m}"),
-        Rule::UseMoreBits => format!("raised to {m} by use_more_bits"),
-        Rule::FirstLayers => format!("{m} for the first layers"),
-        Rule::MiddleLayers => format!("{m} for the middle layers"),
-        Rule::Gqa => format!("raised to {m} for grouped-query attention (gqa ≥ 4)"),
-        Rule::Moe8 => format!("{m} for an 8-expert model"),
-        Rule::Llama70B => format!("raised to {m} for the 70B llama"),
-        Rule::OutputHigh => format!("raised to {m} (output / tied embedding)"),
-        Rule::OutputRowQ8 => format!(
-            "set to {m} as output / tied embedding because the row of {} is not a multiple of {}'s block of {}",
-            ne0.map_or("?".into(), |n| n.to_string()),
-            def.map_or("?".into(), |d| d.name().into_owned()),
-            def.and_then(|d| d.block_size()).unwrap_or(0)
-        ),
-        Rule::OutputFalcon => format!("{m}: Falcon output"),
-        Rule::TokenEmbdLowBit => format!("{m} for the token embedding of a low-bit type"),
-        Rule::Mxfp4Moe => format!("{m} (MXFP4_MOE: non-expert tensors)"),
-        Rule::FtypeRole => format!("{m}, the file type's fixed choice for this tensor"),
-        Rule::Imatrix => format!("{m}, chosen by whether an importance matrix was used"),
-        Rule::NotQuantized => "never quantized: kept as converted".into(),
-        Rule::FloatFile => "float file type: kept as converted".into(),
-    }
-}
-
-fn explanation_text(
-    e: &Explanation,
-    def: Option<GgmlType>,
-    n_blocks: u64,
-    tensors: &[TensorEntry],
-) -> String {
-    let mut s = String::new();
-    let kept = matches!(e.rule, Rule::NotQuantized | Rule::FloatFile);
-    if kept {
-        let shown: Vec<&str> = e.roles.iter().take(6).map(|r| r.as_str()).collect();
-        let more = if e.roles.len() > 6 {
-            format!(" and {} more", e.roles.len() - 6)
-        } else {
-            String::new()
-        };
-        s.push_str(&format!(
-            "{}{more} ({} tensors): {}, {}",
-            shown.join(", "),
-            e.totals.tensors,
-            e.ggml_type,
-            rule_text(e.rule, e.mix, def, None)
-        ));
-        return s;
-    }
-    let role = e.roles.first().map_or("", |r| r.as_str());
-    s.push_str(&format!("{role}: {}", e.ggml_type));
-    if !e.layers.is_empty() {
-        let of = tensors
+/// Applies llama.cpp's quantizer rules: each tensor gets its prediction and verdict. When the
+/// labelled type does not explain every tensor, the other file types that would are returned.
+fn apply_rules(
+    m: &Model,
+    tensors: &mut [TensorEntry],
+    file_type: Option<&FileType>,
+) -> (RulesApplied, Vec<FileType>) {
+    let Some(p) = QuantParams::from_model(m) else {
+        return (RulesApplied::NoFileType, Vec::new());
+    };
+    let shapes: Vec<TensorShape> = tensors
+        .iter()
+        .map(|t| TensorShape {
+            name: &t.name,
+            dims: &t.shape,
+        })
+        .collect();
+    let actual: Vec<GgmlType> = tensors.iter().map(|t| t.ggml_type).collect();
+    let explains = |preds: &[Prediction]| {
+        preds
             .iter()
-            .filter(|t| matches!(t.section, Section::Block(_)) && t.role == role)
-            .count() as u64;
-        if e.layers.len() as u64 == of && of == n_blocks {
-            s.push_str(&format!(" on all {of} layers"));
-        } else {
-            s.push_str(&format!(
-                " on layers {} ({} of {of})",
-                layer_ranges(&e.layers),
-                e.layers.len()
-            ));
+            .zip(&actual)
+            .all(|(pr, &t)| pr.check(t) != Verdict::Unexplained)
+    };
+    let preds = quant_rules::predict_all(&p, &shapes);
+    let mut consistent_with = Vec::new();
+    if preds.as_deref().is_some_and(|v| !explains(v)) {
+        for ft in quant_rules::known_ftypes() {
+            if ft == p.ftype {
+                continue;
+            }
+            let q = QuantParams {
+                ftype: ft,
+                ..p.clone()
+            };
+            if quant_rules::predict_all(&q, &shapes).is_some_and(|v| explains(&v)) {
+                consistent_with.push(FileType::from_raw(ft));
+            }
         }
     }
-    s.push_str(": ");
-    let ne0 = e
+    drop(shapes);
+    let Some(preds) = preds else {
+        let name = file_type.map_or("?".into(), |f| f.name.clone());
+        return (RulesApplied::UnknownFileType { name }, consistent_with);
+    };
+    for (t, pr) in tensors.iter_mut().zip(preds) {
+        t.verdict = Some(pr.check(t.ggml_type));
+        t.prediction = Some(pr);
+    }
+    (RulesApplied::Yes, consistent_with)
+}
+
+/// Fills in the facts the wording of an explanation needs: how many blocks hold its role, the
+/// row length of its first named tensor, and the `n` of `use_more_bits`.
+fn locate(e: &mut Explanation, tensors: &[TensorEntry]) {
+    let role = e.roles.first().map_or("", |r| r.as_str());
+    e.role_blocks = tensors
+        .iter()
+        .filter(|t| matches!(t.section, Section::Block(_)) && t.role == role)
+        .count() as u64;
+    e.ne0 = e
         .names
         .first()
         .and_then(|n| tensors.iter().find(|t| &t.name == n))
         .and_then(|t| t.shape.first().copied());
-    s.push_str(&rule_text(e.rule, e.mix, def, ne0));
     if e.rule == Rule::UseMoreBits {
-        if let Some(n) = e.layers.first().and_then(|&l| {
+        e.more_bits_n = e.layers.first().and_then(|&l| {
             tensors
                 .iter()
                 .find(|t| t.section == Section::Block(l) && t.role == role)
                 .and_then(|t| t.prediction.as_ref()?.position)
-        }) {
-            s.push_str(&format!(
-                " (i < n/8, i ≥ 7n/8 or (i − n/8) % 3 = 2, n = {})",
-                n.1
-            ));
-        }
+                .map(|p| p.1)
+        });
     }
-    if let Some(f) = &e.fallback {
-        s.push_str("; ");
-        s.push_str(&fallback_text(f));
-    }
-    if let Some(note) = e.alternative {
-        s.push_str(&format!(" [{note}]"));
-    }
-    s
-}
-
-fn unexplained_text(t: &TensorEntry, p: &Prediction) -> String {
-    let exp = match p.expected {
-        None => "an unquantized type (llama.cpp never quantizes it)".to_string(),
-        Some(x) => {
-            let mut s = format!(
-                "{x} ({}",
-                rule_text(p.rule, p.mix, None, t.shape.first().copied())
-            );
-            if let Some(f) = &p.fallback {
-                s.push_str("; ");
-                s.push_str(&fallback_text(f));
-            }
-            s.push(')');
-            s
-        }
-    };
-    format!("{} is {}, the rules choose {exp}", t.name, t.ggml_type)
 }
 
 fn moe(m: &Model, tensors: &[TensorEntry], all: &Totals) -> Option<Moe> {

@@ -4,8 +4,11 @@ use super::inspect::FileTypeJson;
 use super::{wire_enum, FindingJson};
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
-use crate::layers::{self, LayersAnalysis, Section, Totals, Tower};
-use crate::quant_rules::{Fallback, Verdict};
+use crate::layers::{
+    self, Explanation, LayersAnalysis, RulesApplied, Section, TensorEntry, Totals, Tower,
+};
+use crate::quant_rules::{Fallback, Rule, Verdict};
+use crate::text::layer_ranges;
 use serde::Serialize;
 
 /// Schema identifier of this report.
@@ -507,8 +510,8 @@ impl LayersReport {
                 })
                 .collect(),
             rules: RulesJson {
-                applied: a.rules_note.is_none(),
-                note: a.rules_note.clone(),
+                applied: a.rules == RulesApplied::Yes,
+                note: rules_note(&a.rules),
                 explained,
                 unexplained_count: a.unexplained.len() as u64,
                 consistent_with: a.consistent_with.iter().map(|f| f.name.clone()).collect(),
@@ -527,7 +530,7 @@ impl LayersReport {
                         names: e.names.clone(),
                         totals: e.totals.into(),
                         deviates: e.deviates,
-                        text: e.text.clone(),
+                        text: explanation_text(e, a.default_type),
                     })
                     .collect(),
                 unexplained: a
@@ -540,7 +543,7 @@ impl LayersReport {
                             ty: tn(e.ggml_type),
                             expected: u.expected.map(tn),
                             rule: e.prediction.as_ref().map_or("", |p| p.rule.id()),
-                            text: u.text.clone(),
+                            text: unexplained_text(e),
                         }
                     })
                     .collect(),
@@ -601,5 +604,124 @@ impl LayersReport {
                 .map(|(p, f)| FindingJson::new(p, f))
                 .collect(),
         }
+    }
+}
+
+/// Why the rules were not applied (`None` when they were).
+fn rules_note(r: &RulesApplied) -> Option<String> {
+    match r {
+        RulesApplied::Yes => None,
+        RulesApplied::NoFileType => {
+            Some("no general.file_type: the rules need the labelled type".into())
+        }
+        RulesApplied::UnknownFileType { name } => {
+            Some(format!("file type {name} has no known quantization rules"))
+        }
+    }
+}
+
+/// Words an explanation: roles, type, layers, rule, fallback and alternative.
+fn explanation_text(e: &Explanation, def: Option<GgmlType>) -> String {
+    let kept = matches!(e.rule, Rule::NotQuantized | Rule::FloatFile);
+    if kept {
+        let shown: Vec<&str> = e.roles.iter().take(6).map(|r| r.as_str()).collect();
+        let more = if e.roles.len() > 6 {
+            format!(" and {} more", e.roles.len() - 6)
+        } else {
+            String::new()
+        };
+        return format!(
+            "{}{more} ({} tensors): {}, {}",
+            shown.join(", "),
+            e.totals.tensors,
+            e.ggml_type,
+            rule_text(e.rule, e.mix, def, None)
+        );
+    }
+    let role = e.roles.first().map_or("", |r| r.as_str());
+    let mut s = format!("{role}: {}", e.ggml_type);
+    if !e.layers.is_empty() {
+        let of = e.role_blocks;
+        if e.layers.len() as u64 == of && of == e.n_blocks {
+            s.push_str(&format!(" on all {of} layers"));
+        } else {
+            s.push_str(&format!(
+                " on layers {} ({} of {of})",
+                layer_ranges(&e.layers),
+                e.layers.len()
+            ));
+        }
+    }
+    s.push_str(": ");
+    s.push_str(&rule_text(e.rule, e.mix, def, e.ne0));
+    if let Some(n) = e.more_bits_n {
+        s.push_str(&format!(
+            " (i < n/8, i ≥ 7n/8 or (i − n/8) % 3 = 2, n = {n})"
+        ));
+    }
+    if let Some(f) = &e.fallback {
+        s.push_str("; ");
+        s.push_str(&fallback_text(f));
+    }
+    if let Some(note) = e.alternative {
+        s.push_str(&format!(" [{note}]"));
+    }
+    s
+}
+
+/// Words a tensor the rules do not explain: its type and the rules' choice.
+fn unexplained_text(t: &TensorEntry) -> String {
+    let Some(p) = &t.prediction else {
+        return String::new();
+    };
+    let exp = match p.expected {
+        None => "an unquantized type (llama.cpp never quantizes it)".to_string(),
+        Some(x) => {
+            let mut s = format!(
+                "{x} ({}",
+                rule_text(p.rule, p.mix, None, t.shape.first().copied())
+            );
+            if let Some(f) = &p.fallback {
+                s.push_str("; ");
+                s.push_str(&fallback_text(f));
+            }
+            s.push(')');
+            s
+        }
+    };
+    format!("{} is {}, the rules choose {exp}", t.name, t.ggml_type)
+}
+
+fn fallback_text(f: &Fallback) -> String {
+    format!(
+        "{} → {} fallback because the row of {} is not a multiple of {}",
+        f.from, f.to, f.ne0, f.block
+    )
+}
+
+fn rule_text(rule: Rule, mix: Option<GgmlType>, def: Option<GgmlType>, ne0: Option<u64>) -> String {
+    let m = mix.map_or("?".into(), |t| t.name().into_owned());
+    match rule {
+        Rule::Default => format!("the default {m}"),
+        Rule::UseMoreBits => format!("raised to {m} by use_more_bits"),
+        Rule::FirstLayers => format!("{m} for the first layers"),
+        Rule::MiddleLayers => format!("{m} for the middle layers"),
+        Rule::Gqa => format!("raised to {m} for grouped-query attention (gqa ≥ 4)"),
+        Rule::Moe8 => format!("{m} for an 8-expert model"),
+        Rule::Llama70B => format!("raised to {m} for the 70B llama"),
+        Rule::OutputHigh => format!("raised to {m} (output / tied embedding)"),
+        Rule::OutputRowQ8 => format!(
+            "set to {m} as output / tied embedding because the row of {} is not a multiple of {}'s block of {}",
+            ne0.map_or("?".into(), |n| n.to_string()),
+            def.map_or("?".into(), |d| d.name().into_owned()),
+            def.and_then(|d| d.block_size()).unwrap_or(0)
+        ),
+        Rule::OutputFalcon => format!("{m}: Falcon output"),
+        Rule::TokenEmbdLowBit => format!("{m} for the token embedding of a low-bit type"),
+        Rule::Mxfp4Moe => format!("{m} (MXFP4_MOE: non-expert tensors)"),
+        Rule::FtypeRole => format!("{m}, the file type's fixed choice for this tensor"),
+        Rule::Imatrix => format!("{m}, chosen by whether an importance matrix was used"),
+        Rule::NotQuantized => "never quantized: kept as converted".into(),
+        Rule::FloatFile => "float file type: kept as converted".into(),
     }
 }

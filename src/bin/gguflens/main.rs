@@ -36,17 +36,6 @@ impl Status {
             Status::Differ => 3,
         }
     }
-
-    /// The worse of two statuses (unreadable beats problems beats clean).
-    #[allow(dead_code)]
-    pub fn worst(self, other: Status) -> Status {
-        match (self, other) {
-            (Status::Unreadable, _) | (_, Status::Unreadable) => Status::Unreadable,
-            (Status::Problems, _) | (_, Status::Problems) => Status::Problems,
-            (Status::Differ, _) | (_, Status::Differ) => Status::Differ,
-            _ => Status::Clean,
-        }
-    }
 }
 
 fn main() -> ExitCode {
