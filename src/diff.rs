@@ -192,7 +192,7 @@ fn scalar_text(v: &Value) -> String {
 /// Summarizes a value: scalars as text, long strings with their length and hash, arrays by
 /// length, hash and first items.
 pub fn summarize(v: &Value) -> ValueSummary {
-    let ty = crate::report::type_label(v);
+    let ty = v.type_label();
     match v {
         Value::Array(a) => {
             let first: Vec<String> = a.iter().take(4).map(|x| scalar_text(&x)).collect();

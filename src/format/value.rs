@@ -149,6 +149,15 @@ pub enum Value<'a> {
 }
 
 impl<'a> Value<'a> {
+    /// The value's type as people read it: the type name, and `array[ELEM]` for arrays.
+    pub fn type_label(&self) -> String {
+        match self {
+            Value::Array(a) if a.elem_type == ValueType::ARRAY => "array[array]".to_string(),
+            Value::Array(a) => format!("array[{}]", a.elem_type.name()),
+            _ => self.value_type().name().into_owned(),
+        }
+    }
+
     /// The value's type.
     pub fn value_type(&self) -> ValueType {
         match self {

@@ -11,7 +11,7 @@ pub mod mem;
 pub mod scan;
 pub mod verify;
 
-use crate::format::{Finding, Severity, Value, ValueType};
+use crate::format::{Finding, Severity, Value};
 use serde::Serialize;
 use std::path::Path;
 
@@ -137,16 +137,7 @@ fn float_json(x: f64) -> serde_json::Value {
     }
 }
 
-/// The type name of a value for display (`array[string]` for arrays).
+/// The type name of a value for display (`array[string]` for arrays): [`Value::type_label`].
 pub fn type_label(v: &Value) -> String {
-    match v {
-        Value::Array(a) => {
-            if a.elem_type == ValueType::ARRAY {
-                "array[array]".to_string()
-            } else {
-                format!("array[{}]", a.elem_type.name())
-            }
-        }
-        _ => v.value_type().name().into_owned(),
-    }
+    v.type_label()
 }
