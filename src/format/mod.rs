@@ -326,6 +326,310 @@ impl Findings {
     }
 }
 
+/// An empty file, fewer than four bytes, or anything but the `GGUF` magic is an error.
+fn check_magic(data: &[u8]) -> Result<()> {
+    if data.is_empty() {
+        return Err(Error::at(0, ErrorKind::Empty));
+    }
+    if data.len() < 4 {
+        return Err(Error::at(
+            0,
+            ErrorKind::UnexpectedEof {
+                what: "the magic",
+                needed: 4,
+                available: data.len() as u64,
+            },
+        ));
+    }
+    if &data[..4] != b"GGUF" {
+        let mut m = [0u8; 4];
+        m.copy_from_slice(&data[..4]);
+        return Err(Error::at(0, ErrorKind::BadMagic(m)));
+    }
+    Ok(())
+}
+
+/// The version (1 to 3) and the byte order it reveals: a big-endian writer stores the version in
+/// its own order, so read little-endian it has its low 16 bits zero.
+fn read_version(data: &[u8]) -> Result<(u32, ByteOrder)> {
+    let mut c = Cursor::new(data, 4, ByteOrder::Little, LenWidth::U64);
+    let raw = c.u32("the version")?;
+    let (version, byte_order) = if raw & 0xffff == 0 {
+        (raw.swap_bytes(), ByteOrder::Big)
+    } else {
+        (raw, ByteOrder::Little)
+    };
+    if !(1..=3).contains(&version) {
+        return Err(Error::at(4, ErrorKind::UnsupportedVersion(raw)));
+    }
+    Ok((version, byte_order))
+}
+
+/// The tensor and metadata counts, each bounded by the bytes left: every entry takes at least a
+/// minimum number of bytes, so a larger count cannot be true.
+fn read_counts(c: &mut Cursor, version: u32) -> Result<(u64, u64)> {
+    let tc_at = c.pos();
+    let tensor_count = c.len("the tensor count")?;
+    let kc_at = c.pos();
+    let kv_count = c.len("the metadata count")?;
+    let (min_kv, min_t) = if version == 1 {
+        (MIN_KV_BYTES_V1, MIN_TENSOR_BYTES_V1)
+    } else {
+        (MIN_KV_BYTES_V2, MIN_TENSOR_BYTES_V2)
+    };
+    let bound = |what, count: u64, at: u64, min: u64| {
+        let max = c.remaining() / min;
+        if count > max {
+            Err(Error::at(at, ErrorKind::CountTooLarge { what, count, max }))
+        } else {
+            Ok(())
+        }
+    };
+    bound("metadata count", kv_count, kc_at, min_kv)?;
+    bound("tensor count", tensor_count, tc_at, min_t)?;
+    Ok((tensor_count, kv_count))
+}
+
+/// The metadata entries in file order, and an index from each key to its first entry.
+type MetadataIndex<'a> = (Vec<MetadataEntry<'a>>, HashMap<&'a [u8], usize>);
+
+fn read_metadata<'a>(
+    c: &mut Cursor<'a>,
+    kv_count: u64,
+    findings: &mut Findings,
+) -> Result<MetadataIndex<'a>> {
+    let reserve = kv_count.min(MAX_PREALLOC) as usize;
+    let mut metadata = Vec::with_capacity(reserve);
+    let mut key_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(reserve);
+    for _ in 0..kv_count {
+        let e = read_entry(c)?;
+        entry_findings(&e, findings);
+        if let Some(&first) = key_index.get(e.key.0) {
+            let first: &MetadataEntry = &metadata[first];
+            findings.push(Finding::error(
+                FindingCode::DuplicateKey,
+                Some(e.offset),
+                format!(
+                    "duplicate metadata key {} (first at byte {}); llama.cpp refuses such a file",
+                    e.key.to_string_lossy(),
+                    first.offset
+                ),
+            ));
+        } else {
+            key_index.insert(e.key.0, metadata.len());
+        }
+        metadata.push(e);
+    }
+    Ok((metadata, key_index))
+}
+
+/// One metadata entry: key, value type, value.
+fn read_entry<'a>(c: &mut Cursor<'a>) -> Result<MetadataEntry<'a>> {
+    let offset = c.pos();
+    let key = GgufStr(c.string("a metadata key")?);
+    let ty_at = c.pos();
+    let ty = ValueType(c.u32("a metadata value type")?);
+    if ty.fixed_size().is_none() && ty != ValueType::STRING && ty != ValueType::ARRAY {
+        return Err(Error::at(ty_at, ErrorKind::UnknownValueType(ty.0)));
+    }
+    let value = value::read_value(c, ty, 0)?;
+    Ok(MetadataEntry { key, value, offset })
+}
+
+/// What is wrong with one entry on its own: a key or string value that is not UTF-8, an empty key.
+fn entry_findings(e: &MetadataEntry, findings: &mut Findings) {
+    let offset = Some(e.offset);
+    if e.key.to_str().is_none() {
+        findings.push(Finding::error(
+            FindingCode::InvalidUtf8Key,
+            offset,
+            format!("metadata key {} is not valid UTF-8", escape_bytes(e.key.0)),
+        ));
+    } else if e.key.is_empty() {
+        findings.push(Finding::warning(
+            FindingCode::EmptyKey,
+            offset,
+            "empty metadata key",
+        ));
+    }
+    if let Value::String(s) = e.value {
+        if s.to_str().is_none() {
+            findings.push(Finding::warning(
+                FindingCode::InvalidUtf8Value,
+                offset,
+                format!(
+                    "the value of {} is not valid UTF-8",
+                    e.key.to_string_lossy()
+                ),
+            ));
+        }
+    }
+}
+
+/// `general.alignment` (32 when absent): a power of two up to [`MAX_ALIGNMENT`], else an error.
+fn resolve_alignment(
+    metadata: &[MetadataEntry],
+    key_index: &HashMap<&[u8], usize>,
+    findings: &mut Findings,
+) -> Result<u64> {
+    let Some(&i) = key_index.get(&b"general.alignment"[..]) else {
+        return Ok(32);
+    };
+    let e = &metadata[i];
+    match e.value.as_u64() {
+        Some(a) if a != 0 && a.is_power_of_two() && a <= MAX_ALIGNMENT => {
+            if e.value.value_type() != ValueType::U32 {
+                findings.push(Finding::warning(
+                    FindingCode::AlignmentType,
+                    Some(e.offset),
+                    format!(
+                        "general.alignment is stored as {}; the format says u32",
+                        e.value.value_type().name()
+                    ),
+                ));
+            }
+            Ok(a)
+        }
+        Some(a) => Err(Error::at(
+            e.offset,
+            ErrorKind::BadAlignment(format!("is {a}")),
+        )),
+        None => {
+            let why = match e.value.as_i64() {
+                Some(n) => format!("is {n}"),
+                None => format!("has type {}, not an integer", e.value.value_type().name()),
+            };
+            Err(Error::at(e.offset, ErrorKind::BadAlignment(why)))
+        }
+    }
+}
+
+/// The tensor directory in file order, and an index from each name to its first entry.
+type TensorIndex<'a> = (Vec<TensorInfo<'a>>, HashMap<&'a [u8], usize>);
+
+fn read_tensors<'a>(
+    c: &mut Cursor<'a>,
+    tensor_count: u64,
+    alignment: u64,
+    findings: &mut Findings,
+) -> Result<TensorIndex<'a>> {
+    let reserve = tensor_count.min(MAX_PREALLOC) as usize;
+    let mut tensors = Vec::with_capacity(reserve);
+    let mut tensor_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(reserve);
+    for _ in 0..tensor_count {
+        let t = read_tensor_entry(c)?;
+        tensor_findings(&t, alignment, findings);
+        if tensor_index.contains_key(t.name.0) {
+            findings.push(Finding::error(
+                FindingCode::DuplicateTensor,
+                Some(t.entry_offset),
+                format!(
+                    "duplicate tensor name {}; llama.cpp refuses such a file",
+                    t.name.to_string_lossy()
+                ),
+            ));
+        } else {
+            tensor_index.insert(t.name.0, tensors.len());
+        }
+        tensors.push(t);
+    }
+    Ok((tensors, tensor_index))
+}
+
+/// One tensor directory entry: name, dimensions, type, offset; sizes computed where they fit.
+fn read_tensor_entry<'a>(c: &mut Cursor<'a>) -> Result<TensorInfo<'a>> {
+    let entry_offset = c.pos();
+    let name = GgufStr(c.string("a tensor name")?);
+    let nd_at = c.pos();
+    let n_dims = c.u32("a tensor's dimension count")?;
+    if n_dims > MAX_DIMS {
+        return Err(Error::at(nd_at, ErrorKind::TooManyDims(n_dims)));
+    }
+    let mut dims = [1u64; 4];
+    for d in dims.iter_mut().take(n_dims as usize) {
+        *d = c.len("a tensor dimension")?;
+    }
+    let ggml_type = GgmlType(c.u32("a tensor type")?);
+    let offset = c.u64("a tensor data offset")?;
+    let shape = &dims[..n_dims as usize];
+    let n_elements = shape
+        .iter()
+        .try_fold(1u64, |a, &d| a.checked_mul(d))
+        .filter(|&n| n <= i64::MAX as u64);
+    let n_bytes = n_elements.and_then(|_| ggml_type.tensor_bytes(shape));
+    Ok(TensorInfo {
+        name,
+        n_dims,
+        dims,
+        ggml_type,
+        offset,
+        file_offset: None,
+        entry_offset,
+        n_elements,
+        n_bytes,
+    })
+}
+
+/// What is wrong with one tensor entry on its own: sizes that overflow or are not whole blocks,
+/// an unknown type, a misaligned offset, a name that is not UTF-8.
+fn tensor_findings(t: &TensorInfo, alignment: u64, findings: &mut Findings) {
+    let at = Some(t.entry_offset);
+    let label = t.name.to_string_lossy();
+    let shape = t.shape();
+    let ggml_type = t.ggml_type;
+    if t.n_elements.is_none() {
+        findings.push(Finding::error(
+            FindingCode::DimsOverflow,
+            at,
+            format!("tensor {label}: dimensions {shape:?} overflow the element count"),
+        ));
+    } else if t.n_bytes.is_none() {
+        findings.push(match ggml_type.block_size() {
+            None => Finding::warning(
+                FindingCode::UnknownType,
+                at,
+                format!(
+                    "tensor {label}: unknown ggml type id {}; its size is unknown",
+                    ggml_type.0
+                ),
+            ),
+            Some(b) if t.dims[0] % b as u64 != 0 => Finding::error(
+                FindingCode::PartialBlock,
+                at,
+                format!(
+                    "tensor {label}: row of {} elements is not a multiple of {}'s block size {b}",
+                    t.dims[0], ggml_type
+                ),
+            ),
+            // Whole blocks, so the byte size itself overflowed.
+            Some(_) => Finding::error(
+                FindingCode::DimsOverflow,
+                at,
+                format!(
+                    "tensor {label}: dimensions {shape:?} of {ggml_type} overflow the byte size"
+                ),
+            ),
+        });
+    }
+    if t.offset % alignment != 0 {
+        findings.push(Finding::error(
+            FindingCode::Misaligned,
+            at,
+            format!(
+                "tensor {label}: data offset {} is not a multiple of the alignment {alignment}",
+                t.offset
+            ),
+        ));
+    }
+    if t.name.to_str().is_none() {
+        findings.push(Finding::error(
+            FindingCode::InvalidUtf8Name,
+            at,
+            format!("tensor name {} is not valid UTF-8", escape_bytes(t.name.0)),
+        ));
+    }
+}
+
 fn align_up(x: u64, a: u64) -> Option<u64> {
     x.checked_add(a - 1).map(|v| v / a * a)
 }
@@ -337,247 +641,15 @@ impl<'a> Gguf<'a> {
     /// unsupported version, a count or length larger than the bytes left, an unknown value type,
     /// nesting too deep, more than four dimensions, or a bad `general.alignment`.
     pub fn parse(data: &'a [u8]) -> Result<Gguf<'a>> {
-        if data.is_empty() {
-            return Err(Error::at(0, ErrorKind::Empty));
-        }
-        if data.len() < 4 || &data[..4] != b"GGUF" {
-            let mut m = [0u8; 4];
-            let n = data.len().min(4);
-            m[..n].copy_from_slice(&data[..n]);
-            if data.len() < 4 {
-                return Err(Error::at(
-                    0,
-                    ErrorKind::UnexpectedEof {
-                        what: "the magic",
-                        needed: 4,
-                        available: data.len() as u64,
-                    },
-                ));
-            }
-            return Err(Error::at(0, ErrorKind::BadMagic(m)));
-        }
-        let mut c = Cursor::new(data, 4, ByteOrder::Little, LenWidth::U64);
-        let raw = c.u32("the version")?;
-        // A big-endian writer stores the version in its own order: read little-endian it has
-        // its low 16 bits zero.
-        let (version, byte_order) = if raw & 0xffff == 0 {
-            (raw.swap_bytes(), ByteOrder::Big)
-        } else {
-            (raw, ByteOrder::Little)
-        };
-        if !(1..=3).contains(&version) {
-            return Err(Error::at(4, ErrorKind::UnsupportedVersion(raw)));
-        }
-        let v1 = version == 1;
+        check_magic(data)?;
+        let (version, byte_order) = read_version(data)?;
         let mut c = Cursor::new(data, 8, byte_order, LenWidth::of_version(version));
+        let (tensor_count, kv_count) = read_counts(&mut c, version)?;
         let mut findings = Findings::default();
-
-        let tc_at = c.pos();
-        let tensor_count = c.len("the tensor count")?;
-        let kc_at = c.pos();
-        let kv_count = c.len("the metadata count")?;
-        let (min_kv, min_t) = if v1 {
-            (MIN_KV_BYTES_V1, MIN_TENSOR_BYTES_V1)
-        } else {
-            (MIN_KV_BYTES_V2, MIN_TENSOR_BYTES_V2)
-        };
-        // Each entry takes at least `min` bytes, so the bytes left bound the count.
-        let bound = |what, count: u64, at: u64, min: u64| {
-            let max = c.remaining() / min;
-            if count > max {
-                Err(Error::at(at, ErrorKind::CountTooLarge { what, count, max }))
-            } else {
-                Ok(())
-            }
-        };
-        bound("metadata count", kv_count, kc_at, min_kv)?;
-        bound("tensor count", tensor_count, tc_at, min_t)?;
-
-        // Metadata.
-        let reserve = kv_count.min(MAX_PREALLOC) as usize;
-        let mut metadata = Vec::with_capacity(reserve);
-        let mut key_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(reserve);
-        for _ in 0..kv_count {
-            let offset = c.pos();
-            let key = GgufStr(c.string("a metadata key")?);
-            let ty_at = c.pos();
-            let ty = ValueType(c.u32("a metadata value type")?);
-            if ty.fixed_size().is_none() && ty != ValueType::STRING && ty != ValueType::ARRAY {
-                return Err(Error::at(ty_at, ErrorKind::UnknownValueType(ty.0)));
-            }
-            let value = value::read_value(&mut c, ty, 0)?;
-            if key.to_str().is_none() {
-                findings.push(Finding::error(
-                    FindingCode::InvalidUtf8Key,
-                    Some(offset),
-                    format!("metadata key {} is not valid UTF-8", escape_bytes(key.0)),
-                ));
-            } else if key.is_empty() {
-                findings.push(Finding::warning(
-                    FindingCode::EmptyKey,
-                    Some(offset),
-                    "empty metadata key",
-                ));
-            }
-            if let Value::String(s) = value {
-                if s.to_str().is_none() {
-                    findings.push(Finding::warning(
-                        FindingCode::InvalidUtf8Value,
-                        Some(offset),
-                        format!("the value of {} is not valid UTF-8", key.to_string_lossy()),
-                    ));
-                }
-            }
-            if let Some(&first) = key_index.get(key.0) {
-                let first: &MetadataEntry = &metadata[first];
-                findings.push(Finding::error(FindingCode::DuplicateKey, Some(offset), format!(
-                        "duplicate metadata key {} (first at byte {}); llama.cpp refuses such a file",
-                        key.to_string_lossy(),
-                        first.offset
-                    )));
-            } else {
-                key_index.insert(key.0, metadata.len());
-            }
-            metadata.push(MetadataEntry { key, value, offset });
-        }
-
-        // Alignment.
-        let mut alignment = 32;
-        if let Some(&i) = key_index.get(&b"general.alignment"[..]) {
-            let e: &MetadataEntry = &metadata[i];
-            match e.value.as_u64() {
-                Some(a) if a != 0 && a.is_power_of_two() && a <= MAX_ALIGNMENT => {
-                    if e.value.value_type() != ValueType::U32 {
-                        findings.push(Finding::warning(
-                            FindingCode::AlignmentType,
-                            Some(e.offset),
-                            format!(
-                                "general.alignment is stored as {}; the format says u32",
-                                e.value.value_type().name()
-                            ),
-                        ));
-                    }
-                    alignment = a;
-                }
-                Some(a) => {
-                    return Err(Error::at(
-                        e.offset,
-                        ErrorKind::BadAlignment(format!("is {a}")),
-                    ))
-                }
-                None => {
-                    let why = match e.value.as_i64() {
-                        Some(n) => format!("is {n}"),
-                        None => format!("has type {}, not an integer", e.value.value_type().name()),
-                    };
-                    return Err(Error::at(e.offset, ErrorKind::BadAlignment(why)));
-                }
-            }
-        }
-
-        // Tensor directory.
-        let reserve = tensor_count.min(MAX_PREALLOC) as usize;
-        let mut tensors = Vec::with_capacity(reserve);
-        let mut tensor_index: HashMap<&'a [u8], usize> = HashMap::with_capacity(reserve);
-        for _ in 0..tensor_count {
-            let entry_offset = c.pos();
-            let name = GgufStr(c.string("a tensor name")?);
-            let nd_at = c.pos();
-            let n_dims = c.u32("a tensor's dimension count")?;
-            if n_dims > MAX_DIMS {
-                return Err(Error::at(nd_at, ErrorKind::TooManyDims(n_dims)));
-            }
-            let mut dims = [1u64; 4];
-            for d in dims.iter_mut().take(n_dims as usize) {
-                *d = c.len("a tensor dimension")?;
-            }
-            let ggml_type = GgmlType(c.u32("a tensor type")?);
-            let offset = c.u64("a tensor data offset")?;
-            let shape = &dims[..n_dims as usize];
-            let label = name.to_string_lossy();
-            let n_elements = shape
-                .iter()
-                .try_fold(1u64, |a, &d| a.checked_mul(d))
-                .filter(|&n| n <= i64::MAX as u64);
-            if n_elements.is_none() {
-                findings.push(Finding::error(
-                    FindingCode::DimsOverflow,
-                    Some(entry_offset),
-                    format!("tensor {label}: dimensions {shape:?} overflow the element count"),
-                ));
-            }
-            let n_bytes = if n_elements.is_some() {
-                ggml_type.tensor_bytes(shape)
-            } else {
-                None
-            };
-            if n_elements.is_some() && n_bytes.is_none() {
-                let (severity, code, msg) = match ggml_type.block_size() {
-                    None => (
-                        Severity::Warning,
-                        FindingCode::UnknownType,
-                        format!(
-                            "tensor {label}: unknown ggml type id {}; its size is unknown",
-                            ggml_type.0
-                        ),
-                    ),
-                    Some(b) if dims[0] % b as u64 != 0 => (
-                        Severity::Error,
-                        FindingCode::PartialBlock,
-                        format!(
-                            "tensor {label}: row of {} elements is not a multiple of {}'s block size {b}",
-                            dims[0], ggml_type
-                        ),
-                    ),
-                    // Whole blocks, so the byte size itself overflowed.
-                    Some(_) => (
-                        Severity::Error,
-                        FindingCode::DimsOverflow,
-                        format!(
-                            "tensor {label}: dimensions {shape:?} of {ggml_type} overflow the byte size"
-                        ),
-                    ),
-                };
-                findings.push(Finding {
-                    severity,
-                    code,
-                    offset: Some(entry_offset),
-                    message: msg,
-                });
-            }
-            if offset % alignment != 0 {
-                findings.push(Finding::error(FindingCode::Misaligned, Some(entry_offset), format!(
-                        "tensor {label}: data offset {offset} is not a multiple of the alignment {alignment}"
-                    )));
-            }
-            if name.to_str().is_none() {
-                findings.push(Finding::error(
-                    FindingCode::InvalidUtf8Name,
-                    Some(entry_offset),
-                    format!("tensor name {} is not valid UTF-8", escape_bytes(name.0)),
-                ));
-            }
-            if tensor_index.contains_key(name.0) {
-                findings.push(Finding::error(
-                    FindingCode::DuplicateTensor,
-                    Some(entry_offset),
-                    format!("duplicate tensor name {label}; llama.cpp refuses such a file"),
-                ));
-            } else {
-                tensor_index.insert(name.0, tensors.len());
-            }
-            tensors.push(TensorInfo {
-                name,
-                n_dims,
-                dims,
-                ggml_type,
-                offset,
-                file_offset: None,
-                entry_offset,
-                n_elements,
-                n_bytes,
-            });
-        }
+        let (metadata, key_index) = read_metadata(&mut c, kv_count, &mut findings)?;
+        let alignment = resolve_alignment(&metadata, &key_index, &mut findings)?;
+        let (mut tensors, tensor_index) =
+            read_tensors(&mut c, tensor_count, alignment, &mut findings)?;
 
         let header_end = c.pos();
         let file_size = data.len() as u64;
