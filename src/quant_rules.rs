@@ -22,6 +22,7 @@
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
 pub use crate::layers::role::block_index;
+use crate::model::ArchKeys;
 
 use crate::ggml_type::consts::*;
 /// `enum llama_ftype` values the rules branch on: the ids of [`crate::model::ftype`]'s one table.
@@ -256,19 +257,13 @@ impl QuantParams {
     pub fn from_model_with_ftype(m: &Model, ft: u64) -> QuantParams {
         let g = m.gguf();
         let arch = g.architecture().map(|s| s.into_owned()).unwrap_or_default();
+        let keys = ArchKeys::with_arch(m, arch.clone());
+        // Integer keys are read only under a declared architecture.
+        let int = |key: &str| ArchKeys::new(m).and_then(|k| k.u64(key));
         // Clamped so that the rules' arithmetic (7 × n, i − n/8) cannot overflow on a hostile value.
-        let n_layer = crate::model::arch_u64(m, "block_count")
-            .unwrap_or(0)
-            .min(u32::MAX as u64);
-        let first = |key: &str| -> Option<u64> {
-            let v = g.get(&format!("{arch}.{key}"))?;
-            match v.as_array() {
-                Some(a) => a.get(0).and_then(|x| x.as_u64()),
-                None => v.as_u64(),
-            }
-        };
-        let n_head = first("attention.head_count").unwrap_or(0);
-        let n_head_kv = first("attention.head_count_kv").unwrap_or(n_head);
+        let n_layer = int("block_count").unwrap_or(0).min(u32::MAX as u64);
+        let n_head = keys.first_u64("attention.head_count").unwrap_or(0);
+        let n_head_kv = keys.first_u64("attention.head_count_kv").unwrap_or(n_head);
         let has_imatrix = g.metadata.iter().any(|e| {
             e.key
                 .to_str()
@@ -278,7 +273,7 @@ impl QuantParams {
             arch,
             ftype: ft,
             n_layer,
-            n_expert: crate::model::arch_u64(m, "expert_count").unwrap_or(0),
+            n_expert: int("expert_count").unwrap_or(0),
             n_head,
             n_head_kv,
             has_imatrix,

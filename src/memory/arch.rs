@@ -6,6 +6,7 @@ use super::MemoryError;
 use crate::file::Model;
 use crate::format::{Value, ValueType};
 use crate::limits::{MAX_BLOCK_COUNT, MAX_HPARAM};
+use crate::model::ArchKeys;
 
 /// How the sliding window restricts attention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,17 +246,17 @@ fn swa_rule(arch: &str, n_main: usize) -> Option<SwaRule> {
     })
 }
 
+/// Strict readers of `{arch}.` keys: a value out of range or of the wrong type is an error.
 struct Meta<'m, 'a> {
-    model: &'m Model<'a>,
-    arch: String,
+    keys: ArchKeys<'m, 'a>,
 }
 
 impl Meta<'_, '_> {
     fn key(&self, k: &str) -> String {
-        format!("{}.{k}", self.arch)
+        self.keys.key(k)
     }
     fn value(&self, k: &str) -> Option<&Value<'_>> {
-        self.model.gguf().get(&self.key(k))
+        self.keys.get(k)
     }
     fn u64_opt(&self, k: &str) -> Result<Option<u64>, MemoryError> {
         match self.value(k) {
@@ -360,8 +361,7 @@ impl ArchParams {
             .ok_or_else(|| MemoryError::MissingKey("general.architecture".into()))?
             .into_owned();
         let m = Meta {
-            model,
-            arch: arch.clone(),
+            keys: ArchKeys::with_arch(model, arch.clone()),
         };
         let a = arch.as_str();
         let n_layer_u = m.u64_req("block_count")?;

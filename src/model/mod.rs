@@ -1,12 +1,13 @@
 //! Facts derived from a parsed model: file type, parameters, bits per weight, the type
 //! histogram, architecture hyperparameters and the tokenizer.
 
+pub mod arch;
 pub mod ftype;
 
 use crate::file::Model;
-use crate::format::{Value, ValueType};
+use crate::format::Value;
 use crate::ggml_type::GgmlType;
-use crate::limits::MAX_BLOCK_COUNT;
+pub use arch::ArchKeys;
 pub use ftype::FileType;
 use std::collections::BTreeMap;
 
@@ -133,30 +134,12 @@ pub fn hyperparameters<'m, 'a>(model: &'m Model<'a>) -> Vec<(&'a str, &'m Value<
         .collect()
 }
 
-/// Reads `{arch}.KEY` as per-layer values: a scalar is repeated for every layer, an array is
-/// taken as is (it must have `n_layer` elements). Never collapses an array to a scalar.
-///
-/// `None` when `n_layer` exceeds [`MAX_BLOCK_COUNT`]: `n_layer` normally comes from the file's
-/// `block_count`, and a corrupt one must not size an allocation.
+/// Reads `{arch}.KEY` as per-layer values ([`ArchKeys::per_layer_u64`]).
 pub fn per_layer_u64(model: &Model, key: &str, n_layer: usize) -> Option<Vec<u64>> {
-    if n_layer as u64 > MAX_BLOCK_COUNT {
-        return None;
-    }
-    let g = model.gguf();
-    let arch = g.architecture()?;
-    let v = g.get(&format!("{arch}.{key}"))?;
-    match v {
-        Value::Array(a) if a.elem_type != ValueType::STRING && a.elem_type != ValueType::ARRAY => {
-            let v = a.to_u64_vec()?;
-            (v.len() == n_layer).then_some(v)
-        }
-        _ => v.as_u64().map(|x| vec![x; n_layer]),
-    }
+    ArchKeys::new(model)?.per_layer_u64(key, n_layer)
 }
 
-/// Reads `{arch}.KEY` as an integer.
+/// Reads `{arch}.KEY` as an integer ([`ArchKeys::u64`]).
 pub fn arch_u64(model: &Model, key: &str) -> Option<u64> {
-    let g = model.gguf();
-    let arch = g.architecture()?;
-    g.get_u64(&format!("{arch}.{key}"))
+    ArchKeys::new(model)?.u64(key)
 }
