@@ -138,6 +138,40 @@ const NO_MEMORY: &[&str] = &[
     "rnd1",
 ];
 
+/// How an architecture's loader tells its recurrent layers from its attention layers (one row
+/// per architecture family; llama.cpp's `llama_hparams::recurrent_layer_arr` as each model's
+/// `load_hparams` fills it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LayerSplit {
+    /// Every layer has both a recurrent state and an attention cache (falcon-h1).
+    AllRecurrent,
+    /// Recurrent layers have neither KV heads nor an FFN (nemotron_h).
+    NoHeadsNoFfn,
+    /// `attention.recurrent_layers`, else every layer but each `full_attention_interval`-th
+    /// (the qwen3next family and minimax-01); NextN layers are neither.
+    Interval,
+    /// A pure recurrent model, or, in a hybrid, the layers without KV heads.
+    NoKvHeads,
+}
+
+impl LayerSplit {
+    fn of(arch: &str) -> LayerSplit {
+        match arch {
+            "falcon-h1" => LayerSplit::AllRecurrent,
+            "nemotron_h" | "nemotron_h_moe" => LayerSplit::NoHeadsNoFfn,
+            "qwen3next" | "qwen35" | "qwen35moe" | "qwen4exp" | "minimax-01" => {
+                LayerSplit::Interval
+            }
+            _ => LayerSplit::NoKvHeads,
+        }
+    }
+}
+
+/// Architectures whose recurrent layers get the gated delta-net compute term (fitted to the
+/// recorded qwen3next grid). Narrower than [`LayerSplit::Interval`] on purpose: qwen4exp and
+/// minimax-01 split their layers the same way, but the term was not fitted to them.
+pub(crate) const GATED_DELTA_NET: &[&str] = &["qwen3next", "qwen35", "qwen35moe"];
+
 /// `llm_arch_is_recurrent`.
 const RECURRENT: &[&str] = &["mamba", "mamba2", "rwkv6", "rwkv6qwen2", "rwkv7", "arwkv7"];
 
@@ -461,22 +495,23 @@ impl ArchParams {
         };
 
         let full_attn_interval = m.u64_or("full_attention_interval", 4)?.max(1);
-        let is_recr: Vec<bool> = match a {
-            "falcon-h1" => vec![true; n],
-            "nemotron_h" | "nemotron_h_moe" => (0..n)
+        let split = LayerSplit::of(a);
+        let is_recr: Vec<bool> = match split {
+            LayerSplit::AllRecurrent => vec![true; n],
+            LayerSplit::NoHeadsNoFfn => (0..n)
                 .map(|il| il < n_main && n_head_kv[il] == 0 && n_ff[il] == 0)
                 .collect(),
-            "qwen3next" | "qwen35" | "qwen35moe" | "qwen4exp" | "minimax-01" => {
-                match m.bool_array("attention.recurrent_layers", n)? {
-                    Some(v) => v,
-                    None => (0..n as u64)
-                        .map(|il| (il as usize) < n_main && (il + 1) % full_attn_interval != 0)
-                        .collect(),
-                }
+            LayerSplit::Interval => match m.bool_array("attention.recurrent_layers", n)? {
+                Some(v) => v,
+                None => (0..n as u64)
+                    .map(|il| (il as usize) < n_main && (il + 1) % full_attn_interval != 0)
+                    .collect(),
+            },
+            LayerSplit::NoKvHeads if memory == MemoryKind::Recurrent => vec![true; n],
+            LayerSplit::NoKvHeads if memory == MemoryKind::Hybrid => {
+                n_head_kv.iter().map(|&h| h == 0).collect()
             }
-            _ if memory == MemoryKind::Recurrent => vec![true; n],
-            _ if memory == MemoryKind::Hybrid => n_head_kv.iter().map(|&h| h == 0).collect(),
-            _ => vec![false; n],
+            LayerSplit::NoKvHeads => vec![false; n],
         };
         // lfm2: the attention layers are the sliding-window ones.
         if (a == "lfm2" || a == "lfm2moe") && key_window.is_some_and(|w| w > 0) {
@@ -503,23 +538,20 @@ impl ArchParams {
                 let attn: Vec<bool> = (0..n)
                     .map(|il| {
                         has_kv(il)
-                            && match a {
-                                "falcon-h1" => true,
-                                "nemotron_h" | "nemotron_h_moe" => !is_recr[il] && n_ff[il] == 0,
-                                "qwen3next" | "qwen35" | "qwen35moe" | "qwen4exp"
-                                | "minimax-01" => il < n_main && !is_recr[il],
-                                _ => !is_recr[il],
+                            && match split {
+                                LayerSplit::AllRecurrent => true,
+                                LayerSplit::NoHeadsNoFfn => !is_recr[il] && n_ff[il] == 0,
+                                LayerSplit::Interval => il < n_main && !is_recr[il],
+                                LayerSplit::NoKvHeads => !is_recr[il],
                             }
                     })
                     .collect();
                 let recr: Vec<bool> = (0..n)
-                    .map(|il| match a {
-                        "falcon-h1" => true,
-                        "nemotron_h" | "nemotron_h_moe" => is_recr[il] && n_ff[il] == 0,
-                        "qwen3next" | "qwen35" | "qwen35moe" | "qwen4exp" | "minimax-01" => {
-                            il < n_main && is_recr[il]
-                        }
-                        _ => is_recr[il],
+                    .map(|il| match split {
+                        LayerSplit::AllRecurrent => true,
+                        LayerSplit::NoHeadsNoFfn => is_recr[il] && n_ff[il] == 0,
+                        LayerSplit::Interval => il < n_main && is_recr[il],
+                        LayerSplit::NoKvHeads => is_recr[il],
                     })
                     .collect();
                 (attn, recr)

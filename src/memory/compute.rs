@@ -65,7 +65,7 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (
     // Recurrent layers: the SSM input projection (2·d_inner), the conv, dt, scan and gate
     // outputs (d_inner each); RWKV-style layers without d_inner: about two n_embd rows.
     let ssm = if ap.recr_layer.iter().any(|&r| r) {
-        if ap.ssm_d_inner > 0 && matches!(ap.arch.as_str(), "qwen3next" | "qwen35" | "qwen35moe") {
+        if ap.ssm_d_inner > 0 && super::arch::GATED_DELTA_NET.contains(&ap.arch.as_str()) {
             // Gated delta-net: the fused QKVZ projection, the conv over Q/K/V, the gates and
             // the chunked delta-rule intermediates, about 10·d_inner per token (fitted to the
             // recorded qwen3next grid).
