@@ -64,6 +64,29 @@ fn heading(w: &mut dyn Write, s: Style, h: &str) -> io::Result<()> {
 
 /// Writes the report as text.
 pub fn render(r: &InspectReport, view: InspectView, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    files(r, w, s)?;
+    findings(r, w, s)?;
+    model(r, w, s)?;
+    architecture(r, w, s)?;
+    tokenizer(r, w, s)?;
+    if view.metadata {
+        metadata(r, w, s)?;
+    }
+    if view.tensors {
+        tensors(r, w, s)?;
+    }
+    types(r, w, s)
+}
+
+/// An optional text from the file, sanitized, or `-`.
+fn opt(o: &Option<String>) -> String {
+    o.as_deref()
+        .map(|x| sanitize(x).into_owned())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// The File section of each shard: size, format, header and data layout.
+fn files(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     for (i, f) in r.files.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
@@ -137,7 +160,11 @@ pub fn render(r: &InspectReport, view: InspectView, w: &mut dyn Write, s: Style)
             )?;
         }
     }
+    Ok(())
+}
 
+/// The reader's findings, one line each.
+fn findings(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if !r.findings.is_empty() {
         heading(w, s, &format!("Findings ({})", r.findings.len()))?;
         for f in &r.findings {
@@ -160,14 +187,13 @@ pub fn render(r: &InspectReport, view: InspectView, w: &mut dyn Write, s: Style)
             )?;
         }
     }
+    Ok(())
+}
 
+/// The Model section: identity, file type, size.
+fn model(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     let m = &r.model;
     heading(w, s, "Model")?;
-    let opt = |o: &Option<String>| {
-        o.as_deref()
-            .map(|x| sanitize(x).into_owned())
-            .unwrap_or_else(|| "-".into())
-    };
     kv_line(w, s, "architecture", &opt(&m.architecture))?;
     kv_line(w, s, "name", &opt(&m.name))?;
     if m.size_label.is_some() {
@@ -204,9 +230,13 @@ pub fn render(r: &InspectReport, view: InspectView, w: &mut dyn Write, s: Style)
     if let Some(b) = m.bits_per_weight {
         kv_line(w, s, "bits per weight", &format!("{b:.3}"))?;
     }
+    Ok(())
+}
 
+/// The `{arch}.*` hyperparameters.
+fn architecture(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if !r.hyperparameters.is_empty() {
-        let arch = m.architecture.as_deref().unwrap_or("");
+        let arch = r.model.architecture.as_deref().unwrap_or("");
         heading(w, s, &format!("Architecture ({}.*)", sanitize(arch)))?;
         let prefix = format!("{arch}.");
         for kv in &r.hyperparameters {
@@ -214,7 +244,11 @@ pub fn render(r: &InspectReport, view: InspectView, w: &mut dyn Write, s: Style)
             writeln!(w, "  {:<38} {}", sanitize(k), value_text(&kv.value, 60))?;
         }
     }
+    Ok(())
+}
 
+/// The Tokenizer section.
+fn tokenizer(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     let t = &r.tokenizer;
     if t.model.is_some() || t.vocab_size.is_some() {
         heading(w, s, "Tokenizer")?;
@@ -250,57 +284,65 @@ pub fn render(r: &InspectReport, view: InspectView, w: &mut dyn Write, s: Style)
             kv_line(w, s, "named templates", &n.join(", "))?;
         }
     }
+    Ok(())
+}
 
-    if view.metadata {
-        heading(w, s, &format!("Metadata ({} keys)", r.metadata.len()))?;
-        let mut tb = Table::new(&[
-            ("key", Align::Left),
-            ("type", Align::Left),
-            ("value", Align::Left),
+/// Every metadata key with its type and value.
+fn metadata(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    heading(w, s, &format!("Metadata ({} keys)", r.metadata.len()))?;
+    let mut tb = Table::new(&[
+        ("key", Align::Left),
+        ("type", Align::Left),
+        ("value", Align::Left),
+    ]);
+    for KeyValueJson { key, ty, value } in &r.metadata {
+        tb.row(vec![
+            Cell::from(sanitize(key).into_owned()),
+            Cell::colored(ty.clone(), Color::Dim),
+            Cell::from(value_text(value, 72)),
         ]);
-        for KeyValueJson { key, ty, value } in &r.metadata {
-            tb.row(vec![
-                Cell::from(sanitize(key).into_owned()),
-                Cell::colored(ty.clone(), Color::Dim),
-                Cell::from(value_text(value, 72)),
-            ]);
-        }
-        tb.write(w, s, 2)?;
     }
+    tb.write(w, s, 2)?;
+    Ok(())
+}
 
-    if view.tensors {
-        heading(w, s, &format!("Tensors ({})", r.tensors.len()))?;
-        let split = r.files.len() > 1;
-        let mut cols = vec![
-            ("name", Align::Left),
-            ("type", Align::Left),
-            ("shape", Align::Left),
-            ("parameters", Align::Right),
-            ("bytes", Align::Right),
-            ("offset", Align::Right),
+/// The tensor directory.
+fn tensors(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    heading(w, s, &format!("Tensors ({})", r.tensors.len()))?;
+    let split = r.files.len() > 1;
+    let mut cols = vec![
+        ("name", Align::Left),
+        ("type", Align::Left),
+        ("shape", Align::Left),
+        ("parameters", Align::Right),
+        ("bytes", Align::Right),
+        ("offset", Align::Right),
+    ];
+    if split {
+        cols.push(("shard", Align::Right));
+    }
+    let mut tb = Table::new(&cols);
+    for t in &r.tensors {
+        let shape: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+        let mut row = vec![
+            Cell::from(sanitize(&t.name).into_owned()),
+            Cell::colored(t.ty.clone(), type_color(&t.ty)),
+            Cell::from(shape.join(" × ")),
+            Cell::from(t.parameters.map_or("overflow".into(), thousands)),
+            Cell::from(t.bytes.map_or("unknown".into(), thousands)),
+            Cell::from(t.offset.map_or("-".into(), thousands)),
         ];
         if split {
-            cols.push(("shard", Align::Right));
+            row.push(Cell::from((t.shard + 1).to_string()));
         }
-        let mut tb = Table::new(&cols);
-        for t in &r.tensors {
-            let shape: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
-            let mut row = vec![
-                Cell::from(sanitize(&t.name).into_owned()),
-                Cell::colored(t.ty.clone(), type_color(&t.ty)),
-                Cell::from(shape.join(" × ")),
-                Cell::from(t.parameters.map_or("overflow".into(), thousands)),
-                Cell::from(t.bytes.map_or("unknown".into(), thousands)),
-                Cell::from(t.offset.map_or("-".into(), thousands)),
-            ];
-            if split {
-                row.push(Cell::from((t.shard + 1).to_string()));
-            }
-            tb.row(row);
-        }
-        tb.write(w, s, 2)?;
+        tb.row(row);
     }
+    tb.write(w, s, 2)?;
+    Ok(())
+}
 
+/// Tensors, parameters and bytes per type.
+fn types(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     heading(w, s, "Types")?;
     let mut tb = Table::new(&[
         ("type", Align::Left),
