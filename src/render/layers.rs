@@ -31,6 +31,18 @@ pub fn block_label(first: u64, last: u64) -> String {
 
 /// Writes the report as text.
 pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    title(r, w, s)?;
+    grid(r, w, s)?;
+    globals(r, w, s)?;
+    towers(r, w, s)?;
+    summary(r, w, s)?;
+    upgrades(r, w, s)?;
+    why(r, w, s)?;
+    experts(r, w, s)
+}
+
+/// The title: file, architecture, labelled type, counts.
+fn title(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     writeln!(
         w,
         "{}  {}",
@@ -49,7 +61,11 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         r.layers.len(),
         thousands(r.totals.tensors)
     )?;
+    Ok(())
+}
 
+/// The grid of types per block and column.
+fn grid(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if !r.grid.is_empty() {
         heading(w, s, "Types per block")?;
         let mut cols: Vec<(&str, Align)> = vec![("block", Align::Left)];
@@ -73,7 +89,11 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         }
         tb.write(w, s, 2)?;
     }
+    Ok(())
+}
 
+/// Tensors outside the blocks.
+fn globals(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     let globals: Vec<_> = r
         .tensors
         .iter()
@@ -104,6 +124,11 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         }
         tb.write(w, s, 2)?;
     }
+    Ok(())
+}
+
+/// Vision, audio and projector towers.
+fn towers(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if !r.towers.is_empty() {
         heading(w, s, "Towers")?;
         let mut tb = Table::new(&[
@@ -124,7 +149,11 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         }
         tb.write(w, s, 2)?;
     }
+    Ok(())
+}
 
+/// Totals per role.
+fn summary(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     heading(w, s, "Summary")?;
     let d = r.default_type.as_deref().unwrap_or("?");
     if let Some(f) = &r.file_type {
@@ -193,7 +222,12 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         ]);
     }
     tb.write(w, s, 2)?;
+    Ok(())
+}
 
+/// Roles that got more bits than the labelled default.
+fn upgrades(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    let d = r.default_type.as_deref().unwrap_or("?");
     if !r.upgrades.is_empty() {
         heading(w, s, &format!("More bits than {d}"))?;
         for u in &r.upgrades {
@@ -219,7 +253,12 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             )?;
         }
     }
+    Ok(())
+}
 
+/// Why each tensor has its type: llama.cpp's quantizer rules.
+fn why(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    let d = r.default_type.as_deref().unwrap_or("?");
     heading(w, s, "Why (llama.cpp's quantization rules)")?;
     if let Some(n) = &r.rules.note {
         writeln!(w, "  not applied: {}", sanitize(n))?;
@@ -274,7 +313,11 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             }
         }
     }
+    Ok(())
+}
 
+/// Mixture-of-experts accounting.
+fn experts(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if let Some(m) = &r.moe {
         heading(w, s, "Experts")?;
         let opt = |v: Option<u64>| v.map_or("?".into(), |x| x.to_string());
