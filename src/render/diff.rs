@@ -45,6 +45,20 @@ fn pair_cells(p: &PairJson) -> Vec<Cell> {
 
 /// Writes the report as text.
 pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    title(r, w, s)?;
+    if r.identical {
+        return Ok(());
+    }
+    totals(r, w, s)?;
+    changes(r, w, s)?;
+    lone(r, w, s)?;
+    roles(r, w, s)?;
+    types(r, w, s)?;
+    metadata(r, w, s)
+}
+
+/// The two files and their labelled types.
+fn title(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     let ft = |i: usize| r.file_type[i].clone().unwrap_or_else(|| "?".into());
     writeln!(
         w,
@@ -64,7 +78,11 @@ pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         )?;
         return Ok(());
     }
+    Ok(())
+}
 
+/// Totals of both files.
+fn totals(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     heading(w, s, "Totals")?;
     let mut tb = Table::new(&[
         ("", Align::Left),
@@ -98,7 +116,11 @@ pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         r.only_a.len(),
         r.only_b.len()
     )?;
+    Ok(())
+}
 
+/// Tensors whose type or shape changed, grouped by role and type.
+fn changes(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if !r.changes.is_empty() {
         heading(w, s, "Type changes (A → B)")?;
         let mut tb = Table::new(&[
@@ -136,7 +158,11 @@ pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         }
         tb.write(w, s, 2)?;
     }
+    Ok(())
+}
 
+/// Tensors in only one file.
+fn lone(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     for (title, list) in [("Only in A", &r.only_a), ("Only in B", &r.only_b)] {
         if list.is_empty() {
             continue;
@@ -159,7 +185,11 @@ pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             )?;
         }
     }
+    Ok(())
+}
 
+/// Roles whose totals differ.
+fn roles(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if !r.roles.is_empty() {
         heading(w, s, "Roles that differ")?;
         let mut tb = Table::new(&[
@@ -177,7 +207,11 @@ pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         }
         tb.write(w, s, 2)?;
     }
+    Ok(())
+}
 
+/// Per-type totals of both files.
+fn types(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     heading(w, s, "Types")?;
     let mut tb = Table::new(&[
         ("type", Align::Left),
@@ -198,7 +232,11 @@ pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         ]);
     }
     tb.write(w, s, 2)?;
+    Ok(())
+}
 
+/// Metadata keys that differ.
+fn metadata(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     heading(
         w,
         s,
