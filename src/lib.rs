@@ -20,6 +20,7 @@ pub mod error;
 pub mod file;
 pub mod format;
 pub mod ggml_type;
+pub mod launch;
 pub mod layers;
 pub mod limits;
 pub mod memory;

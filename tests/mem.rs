@@ -253,7 +253,8 @@ fn quantized_v_without_flash_attention_is_refused() {
         "-fa",
         "off",
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    // Settings llama.cpp cannot run are a usage error (64), not an unreadable file.
+    assert_eq!(out.status.code(), Some(64));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("quantized V cache (q8_0) requires flash attention"),
@@ -354,10 +355,13 @@ fn llama_cpp_flag_spellings() {
     // -ngl all / auto are llama.cpp's spellings of "everything".
     let all = json(&["mem", f, "-c", "512", "-ngl", "all", "--json"]);
     assert_eq!(all["predictions"][0]["n_gpu_layers"], 31);
-    // Bad values get clap's usage error, not a panic.
+    // -ngl -1 is what the JSON's n_gpu_layers says for "all": accepted as input.
+    let minus_one = json(&["mem", f, "-c", "512", "-ngl", "-1", "--json"]);
+    assert_eq!(minus_one["predictions"][0]["n_gpu_layers"], 31);
+    // Bad values get a usage error (64) worded as llama.cpp words it, not a panic.
     let bad = common::gguflens(&["mem", f, "-ctk", "q3_k"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown cache type"));
+    assert_eq!(bad.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Unsupported cache type: q3_k"));
 }
 
 #[test]

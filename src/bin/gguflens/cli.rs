@@ -9,15 +9,59 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 /// Open a GGUF model file and measure it: header, metadata, tensors, per-layer quantization,
 /// memory, verification.
 #[derive(Debug, Parser)]
-#[command(name = "gguflens", version, about, long_about = None)]
-#[command(after_help = "Exit status: 0 clean, 1 unreadable, 2 readable with problems.")]
+#[command(name = "gguflens", version, about, long_about = None, args_override_self = true)]
+#[command(after_help = EXIT_STATUS)]
 pub struct Cli {
     /// When to use color: auto (a terminal, NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// No progress bars and no notes or warnings on stderr (errors are still printed).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Notes on stderr: what is read, from where, and how long it took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The exit statuses, as `--help` states them.
+pub const EXIT_STATUS: &str = "\
+Exit status: 0 clean, 1 unreadable, 2 readable with problems, 3 diff --exit-code: the files
+differ, 64 usage error (unknown option, missing argument, bad value).";
+
+/// How a command talks to the user: colour, and how much goes to stderr.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    /// The style of stdout.
+    pub style: Style,
+    /// `-q`: no progress, no notes.
+    pub quiet: bool,
+    /// `-v`: notes on what is read and timings.
+    pub verbose: bool,
+}
+
+impl Ui {
+    /// Whether a progress bar may be drawn: stderr is a terminal and neither `-q` nor a
+    /// machine-readable output was asked for (stdout may be a pipe).
+    pub fn progress(&self, machine_output: bool) -> bool {
+        crate::progress::shown(!self.quiet && !machine_output)
+    }
+
+    /// Writes a note to stderr unless `-q`. A failed write to stderr is not an error.
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            let _ = writeln!(io::stderr(), "gguflens: {msg}");
+        }
+    }
+
+    /// Writes a note to stderr with `-v` only.
+    pub fn detail(&self, msg: &str) {
+        if self.verbose {
+            self.note(msg);
+        }
+    }
 }
 
 /// `--color`.
@@ -62,6 +106,10 @@ pub enum Command {
     Scan(crate::scan::Args),
     /// Predict llama.cpp's memory per device (weights, KV cache, compute), --fit a GPU budget.
     Mem(crate::mem::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(crate::extras::CompletionsArgs),
+    /// Print the man page (roff) of gguflens or of one command; --dir writes them all.
+    Man(crate::extras::ManArgs),
 }
 
 /// Errors that end the command (per-file read errors are handled by each command).
@@ -71,6 +119,8 @@ pub enum CliError {
     Io(io::Error),
     /// A file could not be read.
     Gguf(gguflens::Error),
+    /// The command line asks for something impossible (exit 64).
+    Usage(String),
     /// Anything else.
     Msg(String),
 }
@@ -80,7 +130,7 @@ impl fmt::Display for CliError {
         match self {
             CliError::Io(e) => write!(f, "{e}"),
             CliError::Gguf(e) => write!(f, "{e}"),
-            CliError::Msg(m) => f.write_str(m),
+            CliError::Msg(m) | CliError::Usage(m) => f.write_str(m),
         }
     }
 }
@@ -109,7 +159,18 @@ impl From<serde_json::Error> for CliError {
 
 /// Writes a command's report to stdout, buffered: pretty JSON (one document and a newline) when
 /// `json`, otherwise whatever `text` writes.
+///
+/// A reader that closes the pipe early (`| head -1`) is not an error: the command's exit status
+/// stays the one its findings give, whenever the pipe closes.
 pub fn emit<T: serde::Serialize>(
+    json: bool,
+    report: &T,
+    text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    ignore_closed_pipe(write_report(json, report, text))
+}
+
+fn write_report<T: serde::Serialize>(
     json: bool,
     report: &T,
     text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -126,15 +187,29 @@ pub fn emit<T: serde::Serialize>(
     Ok(())
 }
 
-pub fn dispatch(cli: Cli) -> Result<Status, CliError> {
-    let style = cli.color.style();
+/// A write that failed because the reader went away counts as written.
+pub fn ignore_closed_pipe(r: Result<(), CliError>) -> Result<(), CliError> {
+    match r {
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+pub fn dispatch(cli: Cli, launch: gguflens::launch::LaunchArgs) -> Result<Status, CliError> {
+    let ui = Ui {
+        style: cli.color.style(),
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     match cli.command {
-        Command::Inspect(a) => crate::inspect::run(a, style),
-        Command::Layers(a) => crate::layers::run(a, style),
-        Command::Diff(a) => crate::diff::run(a, style),
-        Command::Verify(a) => crate::verify::run(a, style),
-        Command::Scan(a) => crate::scan::run(a, style),
-        Command::Mem(a) => crate::mem::run(a, style),
+        Command::Inspect(a) => crate::inspect::run(a, ui),
+        Command::Layers(a) => crate::layers::run(a, ui),
+        Command::Diff(a) => crate::diff::run(a, ui),
+        Command::Verify(a) => crate::verify::run(a, ui),
+        Command::Scan(a) => crate::scan::run(a, ui),
+        Command::Mem(a) => crate::mem::run(a, launch, ui),
+        Command::Completions(a) => crate::extras::completions(a),
+        Command::Man(a) => crate::extras::man(a),
     }
 }
 

@@ -1,8 +1,8 @@
 //! `gguflens diff A B`.
 
 use crate::cli::CliError;
+use crate::cli::Ui;
 use crate::Status;
-use gguflens::render::Style;
 use gguflens::report::diff::DiffReport;
 use gguflens::ModelFiles;
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ pub struct Args {
     pub exit_code: bool,
 }
 
-pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
+pub fn run(a: Args, ui: Ui) -> Result<Status, CliError> {
     let fa = ModelFiles::open(&a.a)?;
     let ma = fa.parse()?;
     let fb = ModelFiles::open(&a.b)?;
@@ -47,7 +47,7 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
         &mb,
     );
     crate::cli::emit(a.json, &report, |w| {
-        gguflens::render::diff::render(&report, w, style)
+        gguflens::render::diff::render(&report, w, ui.style)
     })?;
     Ok(if ma.has_problems() || mb.has_problems() {
         Status::Problems

@@ -1,9 +1,9 @@
 //! `gguflens inspect FILE`.
 
 use crate::cli::CliError;
+use crate::cli::Ui;
 use crate::Status;
 use gguflens::render::inspect::{render, InspectView};
-use gguflens::render::Style;
 use gguflens::report::inspect::{InspectOptions, InspectReport};
 use gguflens::ModelFiles;
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ pub struct Args {
     pub no_tensors: bool,
 }
 
-pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
+pub fn run(a: Args, ui: Ui) -> Result<Status, CliError> {
     let files = ModelFiles::open(&a.file)?;
     let model = files.parse()?;
     let report = InspectReport::build(
@@ -49,7 +49,7 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
             metadata: !a.no_metadata,
             tensors: !a.no_tensors,
         };
-        render(&report, view, w, style)
+        render(&report, view, w, ui.style)
     })?;
     Ok(if model.has_problems() {
         Status::Problems

@@ -1,8 +1,8 @@
 //! `gguflens layers FILE`.
 
 use crate::cli::CliError;
+use crate::cli::Ui;
 use crate::Status;
-use gguflens::render::Style;
 use gguflens::report::layers::LayersReport;
 use gguflens::ModelFiles;
 use std::path::PathBuf;
@@ -44,7 +44,7 @@ pub struct Args {
     pub check: bool,
 }
 
-pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
+pub fn run(a: Args, ui: Ui) -> Result<Status, CliError> {
     let files = ModelFiles::open(&a.file)?;
     let model = files.parse()?;
     let report = LayersReport::build(&a.file.display().to_string(), &model);
@@ -52,9 +52,10 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
         let svg = gguflens::render::layers_svg::render(&report);
         std::fs::write(p, svg)
             .map_err(|e| CliError::Msg(format!("{}: cannot write SVG: {e}", p.display())))?;
+        ui.note(&format!("wrote the heat map to {}", p.display()));
     }
     crate::cli::emit(a.json, &report, |w| {
-        gguflens::render::layers::render(&report, w, style)
+        gguflens::render::layers::render(&report, w, ui.style)
     })?;
     Ok(
         if model.has_problems() || (a.check && report.rules.unexplained_count > 0) {

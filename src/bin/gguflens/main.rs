@@ -3,6 +3,7 @@
 
 mod cli;
 mod diff;
+mod extras;
 mod inspect;
 mod layers;
 mod mem;
@@ -11,6 +12,7 @@ mod scan;
 mod verify;
 
 use clap::Parser;
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -25,6 +27,8 @@ pub enum Status {
     Problems,
     /// 3: `diff --exit-code`: the files differ.
     Differ,
+    /// 64: the command line itself is wrong (EX_USAGE, sysexits.h).
+    Usage,
 }
 
 impl Status {
@@ -34,17 +38,35 @@ impl Status {
             Status::Unreadable => 1,
             Status::Problems => 2,
             Status::Differ => 3,
+            Status::Usage => 64,
         }
     }
 }
 
 fn main() -> ExitCode {
-    // llama.cpp's single-dash multi-letter flags (-ngl, -ctk …) are rewritten for `mem`.
-    let args = cli::Cli::parse_from(mem::rewrite_llama_flags(std::env::args_os().collect()));
-    let result = cli::dispatch(args);
-    match result {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // llama.cpp's own options (-ngl, -ctk, -fa …) after `mem` follow llama.cpp's rules, not
+    // clap's; they are taken out first and the rest goes to clap.
+    let (launch, args) = match mem::split_launch_args(args) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = writeln!(
+                io::stderr(),
+                "gguflens: error: mem: {e}\n\nFor more information, try 'gguflens mem --help'."
+            );
+            return ExitCode::from(Status::Usage.code());
+        }
+    };
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
+    match cli::dispatch(cli, launch) {
         Ok(s) => ExitCode::from(s.code()),
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(cli::CliError::Usage(m)) => {
+            let _ = writeln!(io::stderr(), "gguflens: error: {m}");
+            ExitCode::from(Status::Usage.code())
+        }
         Err(e) => {
             let _ = writeln!(io::stderr(), "gguflens: {e}");
             ExitCode::from(Status::Unreadable.code())
@@ -52,6 +74,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn is_broken_pipe(e: &cli::CliError) -> bool {
-    matches!(e, cli::CliError::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+/// `--help` and `--version` print to stdout and exit 0; a wrong command line exits 64.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    if e.use_stderr() {
+        ExitCode::from(Status::Usage.code())
+    } else {
+        ExitCode::SUCCESS
+    }
 }

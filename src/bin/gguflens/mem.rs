@@ -1,10 +1,10 @@
 //! `gguflens mem FILE`: what llama.cpp will allocate, per device, with llama.cpp's flag names.
 
-use crate::cli::CliError;
+use crate::cli::{CliError, Ui};
 use crate::Status;
-use gguflens::memory::{self, CacheType, FlashAttn, MemoryParams, DEFAULT_GPU_OVERHEAD};
+use gguflens::launch::{self, parse_size, LaunchArgs, LaunchError, Program, Spec, SPECS};
+use gguflens::memory::{self, MemoryError, MemoryParams, DEFAULT_GPU_OVERHEAD};
 use gguflens::render::mem::render;
-use gguflens::render::Style;
 use gguflens::report::mem::MemReport;
 use gguflens::ModelFiles;
 use std::ffi::OsString;
@@ -14,77 +14,35 @@ use std::path::PathBuf;
 /// buffers per device, before loading anything.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Flags are llama.cpp's (llama-cli, llama-server), with the same defaults; the single-dash forms
--ub -np -ctk -ctv -fa -ngl -nkvo -ts work too. Without -c, a sweep: 2k, 4k, 8k … up to the training
-context. With -c, one table per device: weights, KV cache (full and sliding-window parts), recurrent
-state, output buffer, compute buffer, GPU runtime overhead, total. Figures marked ~ are estimates
-(compute buffer, overhead); the rest equals llama.cpp's allocation to the byte (docs/ACCURACY.md).
+The llama.cpp options are llama.cpp's (llama-cli, llama-server), with its spellings, defaults and
+rules: the value is the next argument (-ngl -1), the last of a repeated option wins, and values
+llama.cpp refuses are refused (-b 0, -np 0, an unknown cache type, a bare -fa: current llama.cpp
+takes -fa on|off|auto). -ngl -1 or auto means every layer unless --fit finds fewer.
+
+Without -c, a sweep: 2k, 4k, 8k … up to the training context. With -c, one table per device:
+weights, KV cache (full and sliding-window parts), recurrent state, output buffer, compute
+buffer, GPU runtime overhead, total. Figures marked ~ are estimates (compute buffer, overhead);
+the rest equals llama.cpp's allocation to the byte (docs/ACCURACY.md).
 
 Sizes take IEC or SI units: 24GiB, 512MiB, 8GB; a bare number is MiB.
 --fit 24GiB[,24GiB…]: the largest context and offloaded layer count that fit, answered the way
 llama.cpp's --fit answers it (1 GiB kept free per GPU, context not below 4096).
 --explain: the formulas with this file's numbers, next to the rules of thumb.
 
-Exit status: 0 clean, 1 unreadable or impossible settings, 2 readable with findings.")]
+Exit status: 0 clean, 1 unreadable, 2 readable with findings, 64 options llama.cpp would refuse
+or settings it cannot run (usage error).")]
 pub struct Args {
     /// The GGUF file (any shard of a split set).
     pub file: PathBuf,
-    /// Context size; 0 = the model's training context. Omit it for a sweep.
-    #[arg(short = 'c', long = "ctx-size", value_name = "N")]
-    pub ctx_size: Option<u32>,
-    /// Logical batch size.
-    #[arg(
-        short = 'b',
-        long = "batch-size",
-        default_value_t = 2048,
-        value_name = "N"
-    )]
-    pub batch_size: u32,
-    /// Physical batch size (-ub): the tokens of one graph.
-    #[arg(long = "ubatch-size", default_value_t = 512, value_name = "N")]
-    pub ubatch_size: u32,
-    /// Parallel sequences (-np).
-    #[arg(long = "parallel", default_value_t = 1, value_name = "N")]
-    pub parallel: u32,
-    /// One KV buffer shared by all sequences.
-    #[arg(long = "kv-unified")]
-    pub kv_unified: bool,
-    /// K cache type (-ctk): f32, f16, bf16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1.
-    #[arg(long = "cache-type-k", default_value = "f16", value_parser = parse_cache_type, value_name = "TYPE")]
-    pub cache_type_k: CacheType,
-    /// V cache type (-ctv); quantized types need flash attention.
-    #[arg(long = "cache-type-v", default_value = "f16", value_parser = parse_cache_type, value_name = "TYPE")]
-    pub cache_type_v: CacheType,
-    /// Flash attention (-fa): on, off, auto.
-    #[arg(long = "flash-attn", default_value = "auto", value_parser = parse_fa, value_name = "on|off|auto")]
-    pub flash_attn: FlashAttn,
-    /// Full-size sliding-window caches.
-    #[arg(long = "swa-full")]
-    pub swa_full: bool,
-    /// Units to offload (-ngl), the output layer first; all, auto or a number. Default all.
-    #[arg(long = "n-gpu-layers", value_parser = parse_ngl, value_name = "N")]
-    pub n_gpu_layers: Option<i32>,
-    /// Keep the KV cache in RAM (-nkvo).
-    #[arg(long = "no-kv-offload")]
-    pub no_kv_offload: bool,
-    /// Memory-map the weights (the default).
-    #[arg(long = "mmap", overrides_with = "no_mmap")]
-    pub mmap: bool,
-    /// Load the weights into allocated memory.
-    #[arg(long = "no-mmap")]
-    pub no_mmap: bool,
-    /// Split of offloaded layers over GPUs (-ts), e.g. 3,1.
-    #[arg(long = "tensor-split", value_parser = parse_split, value_name = "N,N…")]
-    pub tensor_split: Option<Split>,
+    /// llama.cpp's options (for --help, completions and the man page; read by gguflens::launch).
+    #[command(flatten)]
+    pub llama: LlamaOptions,
     /// Runtime memory per GPU in use outside llama.cpp's buffers (CUDA context, cuBLAS).
     #[arg(long = "gpu-overhead", value_parser = parse_size, value_name = "SIZE")]
     pub gpu_overhead: Option<u64>,
     /// GPU budgets: find the largest context and layer count that fit.
     #[arg(long = "fit", value_parser = parse_sizes, value_name = "SIZE[,SIZE…]")]
     pub fit: Option<Budgets>,
-    /// Memory --fit keeps free on every GPU.
-    #[arg(long = "fit-target", value_parser = parse_size, value_name = "SIZE")]
-    pub fit_target: Option<u64>,
     /// Show the formulas with this file's numbers next to the rules of thumb.
     #[arg(long)]
     pub explain: bool,
@@ -93,129 +51,105 @@ pub struct Args {
     pub json: bool,
 }
 
-/// llama.cpp's single-dash multi-letter flags and their long forms.
-const LLAMA_SHORT: &[(&str, &str)] = &[
-    ("-ub", "--ubatch-size"),
-    ("-np", "--parallel"),
-    ("-ctk", "--cache-type-k"),
-    ("-ctv", "--cache-type-v"),
-    ("-fa", "--flash-attn"),
-    ("-ngl", "--n-gpu-layers"),
-    ("-nkvo", "--no-kv-offload"),
-    ("-ts", "--tensor-split"),
-    ("-fitt", "--fit-target"),
-];
+/// llama.cpp's options in `--help`, completions and the man page, made from the one table in
+/// [`gguflens::launch::SPECS`]. They never reach clap: [`split_launch_args`] takes them out
+/// first, because llama.cpp's rules (`-ngl -1`, single-dash long names) are not clap's.
+#[derive(Debug, Clone, Default)]
+pub struct LlamaOptions;
 
-/// Rewrites llama.cpp's single-dash multi-letter spellings (`-ngl 99`, `-ctk=q8_0`) after the
-/// `mem` subcommand to their long forms, which clap understands. Stops at `--`.
-pub fn rewrite_llama_flags(args: Vec<OsString>) -> Vec<OsString> {
-    let Some(pos) = args.iter().position(|a| a == "mem") else {
-        return args;
+impl clap::FromArgMatches for LlamaOptions {
+    fn from_arg_matches(_: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        Ok(LlamaOptions)
+    }
+    fn update_from_arg_matches(&mut self, _: &clap::ArgMatches) -> Result<(), clap::Error> {
+        Ok(())
+    }
+}
+
+impl clap::Args for LlamaOptions {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let mut cmd = cmd.next_help_heading("llama.cpp options");
+        for spec in SPECS {
+            cmd = cmd.arg(llama_arg(spec, spec.long(), spec.help, spec.names));
+            if let Some(neg) = spec.negative.last() {
+                let help = format!("The opposite of {}.", spec.long());
+                cmd = cmd.arg(llama_arg(spec, neg, &help, spec.negative));
+            }
+        }
+        cmd.next_help_heading(None)
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+/// One llama.cpp option as a clap argument: the long name, `-c`/`-b` as shorts, the other
+/// spellings named in the help.
+fn llama_arg(spec: &Spec, long: &'static str, help: &str, names: &[&str]) -> clap::Arg {
+    let id = long.trim_start_matches('-');
+    let others: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| *n != long && one_letter(n).is_none())
+        .collect();
+    let help = if others.is_empty() {
+        help.to_string()
+    } else {
+        format!("{help} [also {}]", others.join(", "))
     };
-    let mut out: Vec<OsString> = args[..=pos].to_vec();
-    let mut rest = args[pos + 1..].iter();
-    for a in rest.by_ref() {
-        if a == "--" {
-            out.push(a.clone());
-            break;
+    let mut arg = clap::Arg::new(id).long(id).help(help);
+    if let Some(short) = names.iter().find_map(|n| one_letter(n)) {
+        arg = arg.short(short);
+    }
+    match spec.value {
+        Some(v) if long == spec.long() => arg.value_name(v).action(clap::ArgAction::Set),
+        _ => arg.action(clap::ArgAction::SetTrue),
+    }
+}
+
+fn one_letter(name: &str) -> Option<char> {
+    let rest = name.strip_prefix('-')?;
+    let mut c = rest.chars();
+    match (c.next(), c.next()) {
+        (Some(ch), None) if ch != '-' => Some(ch),
+        _ => None,
+    }
+}
+
+/// Takes llama.cpp's options out of a `gguflens … mem …` command line (the rest goes to clap).
+/// Other commands' arguments are left alone.
+pub fn split_launch_args(args: Vec<OsString>) -> Result<(LaunchArgs, Vec<OsString>), LaunchError> {
+    match subcommand_index(&args) {
+        Some(pos) if args[pos] == "mem" => {
+            let (launch, rest) = launch::extract(&args[pos + 1..])?;
+            let mut out = args[..=pos].to_vec();
+            out.extend(rest);
+            Ok((launch, out))
         }
-        let s = a.to_string_lossy();
-        let (flag, value) = match s.split_once('=') {
-            Some((f, v)) => (f, Some(v)),
-            None => (s.as_ref(), None),
-        };
-        match LLAMA_SHORT.iter().find(|(short, _)| *short == flag) {
-            Some((_, long)) => out.push(match value {
-                Some(v) => OsString::from(format!("{long}={v}")),
-                None => OsString::from(long),
-            }),
-            None => out.push(a.clone()),
+        _ => Ok((LaunchArgs::default(), args)),
+    }
+}
+
+/// The index of the subcommand: the first argument after the program name that is not a
+/// global option (`--color` takes a value).
+fn subcommand_index(args: &[OsString]) -> Option<usize> {
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy();
+        if a == "--color" {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            return Some(i);
         }
     }
-    out.extend(rest.cloned());
-    out
+    None
 }
-
-fn parse_cache_type(s: &str) -> Result<CacheType, String> {
-    CacheType::from_name(s).ok_or_else(|| {
-        format!(
-            "unknown cache type '{s}' (llama.cpp accepts {})",
-            CacheType::ALL.map(|t| t.name()).join(", ")
-        )
-    })
-}
-
-fn parse_fa(s: &str) -> Result<FlashAttn, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "on" | "1" | "true" | "enabled" => Ok(FlashAttn::On),
-        "off" | "0" | "false" | "disabled" => Ok(FlashAttn::Off),
-        "auto" | "-1" => Ok(FlashAttn::Auto),
-        _ => Err(format!("'{s}': expected on, off or auto")),
-    }
-}
-
-fn parse_ngl(s: &str) -> Result<i32, String> {
-    match s {
-        "all" | "auto" => Ok(-1),
-        _ => s
-            .parse::<i32>()
-            .map_err(|_| format!("'{s}': expected a layer count, all or auto")),
-    }
-}
-
-/// `-ts` proportions (one value, so that clap keeps the list whole).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Split(pub Vec<f64>);
 
 /// `--fit` budgets in bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Budgets(pub Vec<u64>);
-
-fn parse_split(s: &str) -> Result<Split, String> {
-    s.split([',', '/'])
-        .map(|x| {
-            x.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| format!("'{x}': expected non-negative numbers such as 3,1"))
-        })
-        .collect::<Result<Vec<f64>, String>>()
-        .map(Split)
-}
-
-/// Parses `24GiB`, `512MiB`, `8GB`, `1.5G` (binary), or a bare number of MiB.
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("'{s}': expected a size such as 24GiB or 512MiB"))?;
-    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "m" | "mib" => 1024.0 * 1024.0,
-        "b" => 1.0,
-        "k" | "kib" => 1024.0,
-        "kb" => 1e3,
-        "mb" => 1e6,
-        "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
-        "gb" => 1e9,
-        "t" | "tib" => 1024f64.powi(4),
-        "tb" => 1e12,
-        _ => {
-            return Err(format!(
-                "'{s}': unknown unit '{unit}' (use B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)"
-            ))
-        }
-    };
-    let v = n * mult;
-    if !v.is_finite() || v < 0.0 || v > u64::MAX as f64 {
-        return Err(format!("'{s}': out of range"));
-    }
-    Ok(v as u64)
-}
 
 fn parse_sizes(s: &str) -> Result<Budgets, String> {
     s.split(',')
@@ -225,42 +159,41 @@ fn parse_sizes(s: &str) -> Result<Budgets, String> {
 }
 
 impl Args {
-    fn params(&self) -> MemoryParams {
-        MemoryParams {
-            n_ctx: self.ctx_size.unwrap_or(0),
-            n_batch: self.batch_size,
-            n_ubatch: self.ubatch_size,
-            n_seq: self.parallel,
-            kv_unified: self.kv_unified,
-            type_k: self.cache_type_k,
-            type_v: self.cache_type_v,
-            flash_attn: self.flash_attn,
-            swa_full: self.swa_full,
-            n_outputs_max: 0,
-            n_gpu_layers: self.n_gpu_layers.unwrap_or(-1),
-            no_kv_offload: self.no_kv_offload,
-            mmap: !self.no_mmap,
-            tensor_split: self.tensor_split.clone().map(|s| s.0).unwrap_or_default(),
-            n_gpus: match &self.fit {
-                Some(b) => b.0.len(),
-                None => 1,
-            },
+    /// The prediction's settings: llama.cpp's defaults, then the options given, checked the
+    /// way llama-server checks them.
+    fn params(&self, launch: &LaunchArgs) -> Result<MemoryParams, CliError> {
+        let base = MemoryParams {
+            n_gpus: self.fit.as_ref().map_or(1, |b| b.0.len()),
             gpu_overhead: self.gpu_overhead.unwrap_or(DEFAULT_GPU_OVERHEAD),
-        }
+            ..MemoryParams::default()
+        };
+        launch
+            .apply(base, Program::Server)
+            .map_err(|e| CliError::Usage(format!("mem: {e}")))
     }
 }
 
-pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
+pub fn run(a: Args, launch: LaunchArgs, ui: Ui) -> Result<Status, CliError> {
+    let p = a.params(&launch)?;
     let files = ModelFiles::open(&a.file)?;
     let model = files.parse()?;
-    let p = a.params();
     let name = a.file.display().to_string();
-    let err = |e: memory::MemoryError| CliError::Msg(format!("{name}: {e}"));
+    // Settings llama.cpp cannot run (with this model) are the command line's fault (64);
+    // metadata the prediction cannot use is the file's (1).
+    let err = |e: MemoryError| match e {
+        MemoryError::BadParam(_)
+        | MemoryError::QuantizedVNeedsFlashAttn(_)
+        | MemoryError::BlockSize { .. }
+        | MemoryError::MlaCacheTypes(..) => CliError::Usage(format!("mem: {name}: {e}")),
+        e => CliError::Msg(format!("{name}: {e}")),
+    };
     let (estimates, fit) = if let Some(Budgets(budgets)) = &a.fit {
-        let margin = a.fit_target.unwrap_or(memory::params::DEFAULT_FIT_TARGET);
+        let margin = launch
+            .fit_target
+            .unwrap_or(memory::params::DEFAULT_FIT_TARGET);
         let f = memory::fit(&model, budgets, &p, margin).map_err(err)?;
         (Vec::new(), Some(f))
-    } else if a.ctx_size.is_some() {
+    } else if launch.ctx_size.is_some() {
         (vec![memory::estimate(&model, &p).map_err(err)?], None)
     } else {
         (memory::sweep(&model, &p).map_err(err)?, None)
@@ -268,12 +201,12 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
     let report = MemReport::build(
         &name,
         model.file_size(),
-        a.ctx_size,
+        launch.ctx_size,
         &estimates,
         fit.as_ref(),
         a.explain,
     );
-    crate::cli::emit(a.json, &report, |w| render(&report, w, style))?;
+    crate::cli::emit(a.json, &report, |w| render(&report, w, ui.style))?;
     Ok(if model.has_problems() {
         Status::Problems
     } else {
@@ -290,70 +223,28 @@ mod tests {
     }
 
     #[test]
-    fn rewrites_llama_spellings_after_mem_only() {
-        let got = rewrite_llama_flags(os(&[
-            "gguflens",
-            "mem",
-            "f.gguf",
-            "-ngl",
-            "99",
-            "-ctk=q8_0",
-            "-fa",
-            "on",
-            "-ub",
-            "256",
-            "-np",
-            "4",
-            "-nkvo",
-            "-ts",
-            "3,1",
-            "-c",
-            "4096",
-            "--",
-            "-ngl",
-        ]));
+    fn llama_options_are_taken_after_mem_only() {
+        let (launch, rest) = split_launch_args(os(&[
+            "gguflens", "--color", "never", "mem", "f.gguf", "-ngl", "-1", "-ctk", "q8_0",
+            "--json", "-c", "4096",
+        ]))
+        .unwrap();
+        assert_eq!(launch.gpu_layers, Some(launch::GpuLayers::Auto));
+        assert_eq!(launch.ctx_size, Some(4096));
         assert_eq!(
-            got,
-            os(&[
-                "gguflens",
-                "mem",
-                "f.gguf",
-                "--n-gpu-layers",
-                "99",
-                "--cache-type-k=q8_0",
-                "--flash-attn",
-                "on",
-                "--ubatch-size",
-                "256",
-                "--parallel",
-                "4",
-                "--no-kv-offload",
-                "--tensor-split",
-                "3,1",
-                "-c",
-                "4096",
-                "--",
-                "-ngl"
-            ])
+            rest,
+            os(&["gguflens", "--color", "never", "mem", "f.gguf", "--json"])
         );
-        let other = os(&["gguflens", "inspect", "-ngl"]);
-        assert_eq!(rewrite_llama_flags(other.clone()), other);
+        // A file named `mem` given to another command is not the mem command.
+        let other = os(&["gguflens", "inspect", "mem", "-c", "1"]);
+        assert_eq!(split_launch_args(other.clone()).unwrap().1, other);
     }
 
     #[test]
-    fn sizes() {
-        assert_eq!(parse_size("24GiB"), Ok(24 << 30));
-        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
-        assert_eq!(parse_size("512"), Ok(512 << 20));
-        assert_eq!(parse_size("8GB"), Ok(8_000_000_000));
-        assert_eq!(parse_size("1.5G"), Ok(3 << 29));
-        assert!(parse_size("12XB").is_err());
-        assert!(parse_size("GiB").is_err());
+    fn budgets() {
         assert_eq!(
             parse_sizes("24GiB,8GiB"),
             Ok(Budgets(vec![24 << 30, 8 << 30]))
         );
-        assert_eq!(parse_split("3/1"), Ok(Split(vec![3.0, 1.0])));
-        assert_eq!(parse_ngl("all"), Ok(-1));
     }
 }

@@ -1,13 +1,13 @@
-//! The one progress bar of the binary: drawn on stderr only when a person watches (stderr and
-//! stdout are terminals and the output is not for a script), hidden otherwise.
+//! The one progress bar of the binary: drawn on stderr when a person watches it (stderr is a
+//! terminal, even with stdout piped, and neither -q nor --json/--csv), hidden otherwise.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal};
 
-/// Whether to draw progress: `for_person` (no --json, --csv or --quiet) and both streams are
-/// terminals.
+/// Whether to draw progress: `for_person` (no --json, --csv or -q) and stderr is a terminal
+/// (stdout may be a pipe: `gguflens verify … | tee log` still shows progress).
 pub fn shown(for_person: bool) -> bool {
-    for_person && io::stderr().is_terminal() && io::stdout().is_terminal()
+    for_person && io::stderr().is_terminal()
 }
 
 /// A bar of unknown length in the given style, drawn when `show`.

@@ -1,14 +1,12 @@
 //! `gguflens scan [DIR ...]`.
 
-use crate::cli::CliError;
+use crate::cli::{CliError, Ui};
 use crate::progress;
 use crate::Status;
 use clap::ValueEnum;
-use gguflens::render::Style;
 use gguflens::report::scan::{RootJson, ScanReport};
 use gguflens::scan::{self, discover, Progress, ScanOptions, SortKey};
 use indicatif::ProgressBar;
-use std::io::{self, Write};
 use std::path::PathBuf;
 
 /// Find every GGUF model under directories (Ollama, Hugging Face cache, LM Studio, any folder)
@@ -52,9 +50,6 @@ pub struct Args {
     /// Print CSV (one line per model and per attached projector or adapter).
     #[arg(long)]
     pub csv: bool,
-    /// No progress bar and no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// `--sort`.
@@ -118,27 +113,23 @@ impl Progress for Bar {
     }
 }
 
-pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
+pub fn run(a: Args, ui: Ui) -> Result<Status, CliError> {
     let mut roots_json = Vec::new();
     let roots: Vec<PathBuf> = if a.dirs.is_empty() {
         let defaults: Vec<_> = discover::default_roots(&|k| std::env::var_os(k))
             .into_iter()
             .filter(|r| r.path.is_dir())
             .collect();
-        if !a.quiet {
-            let mut e = io::stderr().lock();
-            if defaults.is_empty() {
-                writeln!(e, "gguflens: no default model location exists (Ollama, Hugging Face cache, LM Studio); name a directory")?;
-            }
-            for r in &defaults {
-                writeln!(
-                    e,
-                    "gguflens: scanning {} ({}, {})",
-                    r.path.display(),
-                    r.layout.label(),
-                    r.source
-                )?;
-            }
+        if defaults.is_empty() {
+            ui.note("no default model location exists (Ollama, Hugging Face cache, LM Studio); name a directory");
+        }
+        for r in &defaults {
+            ui.note(&format!(
+                "scanning {} ({}, {})",
+                r.path.display(),
+                r.layout.label(),
+                r.source
+            ));
         }
         for r in &defaults {
             roots_json.push(RootJson {
@@ -161,30 +152,32 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
         a.dirs.clone()
     };
 
-    let show = progress::shown(!(a.quiet || a.json || a.csv));
-    let bar = progress::bar(show, "{spinner} {wide_msg}");
+    let bar = progress::bar(ui.progress(a.json || a.csv), "{spinner} {wide_msg}");
     let progress = Bar(bar);
     let mut result = scan::scan(&roots, ScanOptions { ctx: a.ctx }, &progress);
     progress.0.finish_and_clear();
     scan::sort_rows(&mut result.rows, a.sort.into(), a.reverse);
     let report = ScanReport::build(&result, roots_json);
 
+    let status = if result.has_problems() {
+        Status::Problems
+    } else {
+        Status::Clean
+    };
     crate::cli::emit(a.json, &report, |w| {
         if a.csv {
             gguflens::render::scan::csv(&report, w)
         } else {
-            gguflens::render::scan::render(&report, w, style)
+            gguflens::render::scan::render(&report, w, ui.style)
         }
     })?;
-    if (a.json || a.csv) && !a.quiet {
-        let mut e = io::stderr().lock();
+    if a.json || a.csv {
         for x in &result.warnings {
-            writeln!(e, "gguflens: warning: {x}")?;
+            ui.note(&format!("warning: {x}"));
         }
     }
-    Ok(if result.has_problems() {
-        Status::Problems
-    } else {
-        Status::Clean
-    })
+    if result.rows.is_empty() {
+        ui.note("no GGUF model found");
+    }
+    Ok(status)
 }

@@ -1,10 +1,9 @@
 //! `gguflens verify FILE|DIR...`.
 
-use crate::cli::CliError;
+use crate::cli::{CliError, Ui};
 use crate::progress;
 use crate::Status;
 use gguflens::render::verify::render;
-use gguflens::render::Style;
 use gguflens::report::verify::VerifyReport;
 use gguflens::verify::{verify_paths, DataAccess, VerifyOptions, VerifyProgress};
 use indicatif::ProgressBar;
@@ -26,9 +25,12 @@ A file named by its SHA-256 (an Ollama blob sha256-<hex>, or a Hugging Face cach
 blobs/<hex>) is checked against its name; --sha256 prints every file's digest.
 
 A directory is searched (recursively, symbolic links not followed) for files that start with
-the GGUF magic. Any shard of a split set verifies the whole set, once.
+the GGUF magic or are named *.gguf (a broken one is reported, not skipped); a directory with none
+is an error. Any shard of a split set verifies the whole set, once. A progress bar is drawn on
+stderr when it is a terminal (-q turns it off).
 
-Exit status: 0 clean, 1 a file could not be read, 2 problems found.")]
+Exit status: 0 clean, 1 a path could not be read (or holds no GGUF file), 2 problems found,
+64 usage error.")]
 pub struct Args {
     /// GGUF files or directories to search.
     #[arg(required = true)]
@@ -57,7 +59,7 @@ impl VerifyProgress for Bar {
     }
 }
 
-pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
+pub fn run(a: Args, ui: Ui) -> Result<Status, CliError> {
     let start = Instant::now();
     let opts = VerifyOptions {
         sha256: a.sha256,
@@ -67,18 +69,18 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
             DataAccess::Read
         },
     };
-    let show = progress::shown(!a.json);
     let bar = Bar(progress::bar(
-        show,
+        ui.progress(a.json),
         "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
     ));
     let results = verify_paths(&a.paths, &opts, &bar);
     bar.0.finish_and_clear();
     let elapsed = start.elapsed();
+    ui.detail(&format!("read in {:.2} s", elapsed.as_secs_f64()));
 
     let report = VerifyReport::build(results.iter().map(|r| (r.path.as_path(), &r.result)));
     crate::cli::emit(a.json, &report, |w| {
-        render(&report, Some(elapsed), w, style)
+        render(&report, Some(elapsed), w, ui.style)
     })?;
     let s = &report.summary;
     Ok(if s.unreadable > 0 {
