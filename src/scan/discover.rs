@@ -521,7 +521,7 @@ fn read_manifest(found: &mut Found, path: &Path, store: &Path, parts: &[String])
 }
 
 /// Every GGUF file under `dir` (recursively, in path order): regular files that start with the
-/// GGUF magic. Symbolic links are not followed, so a Hugging Face cache (whose `snapshots/` links
+/// GGUF magic or are named `*.gguf`. Symbolic links are not followed, so a Hugging Face cache (whose `snapshots/` links
 /// point into `blobs/`) yields each blob once, and a link loop cannot trap the walk. Unreadable
 /// subdirectories and files are skipped.
 ///
@@ -538,7 +538,13 @@ pub fn gguf_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             }
             Err(_) => continue,
         };
-        if entry.file_type().is_file() && has_gguf_magic(entry.path()).unwrap_or(false) {
+        // A file named *.gguf stays in even without the magic, so that a broken one is reported
+        // rather than skipped (scan keeps the same files).
+        let named = entry
+            .path()
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gguf"));
+        if entry.file_type().is_file() && (named || has_gguf_magic(entry.path()).unwrap_or(false)) {
             out.push(entry.into_path());
         }
     }

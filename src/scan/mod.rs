@@ -243,8 +243,9 @@ pub fn scan(roots: &[PathBuf], opts: ScanOptions, progress: &dyn Progress) -> Sc
     let found = discover::walk(roots);
     let mut warnings = found.warnings.clone();
 
-    // Recognise GGUF by its magic (4 bytes); a file a store or its name calls GGUF stays in,
-    // so that a broken one becomes an error row rather than disappearing.
+    // Recognise GGUF by its magic (4 bytes); a file a store or its name calls GGUF, or that was
+    // named on the command line, stays in, so that a broken one becomes an error row rather
+    // than disappearing.
     let candidates: Vec<usize> = (0..found.files.len())
         .into_par_iter()
         .filter(|&i| {
@@ -255,7 +256,8 @@ pub fn scan(roots: &[PathBuf], opts: ScanOptions, progress: &dyn Progress) -> Sc
                         .extension()
                         .is_some_and(|e| e.eq_ignore_ascii_case("gguf"))
             });
-            named || discover::has_gguf_magic(&f.primary().path).unwrap_or(false)
+            let explicit = f.names.iter().any(|n| roots.contains(&n.path));
+            named || explicit || discover::has_gguf_magic(&f.primary().path).unwrap_or(false)
         })
         .collect();
 

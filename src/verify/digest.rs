@@ -27,8 +27,20 @@ impl DigestSource {
     }
 }
 
-/// The digest a path's file name promises, if it follows one of the conventions.
+/// The digest a path's file name promises, if it follows one of the conventions. A symbolic
+/// link is followed to the file it names: the path users have for a Hugging Face model is
+/// `snapshots/<rev>/model.gguf`, a link to `blobs/<hex>`.
 pub fn expected_digest(path: &Path) -> Option<([u8; 32], DigestSource)> {
+    digest_in_name(path).or_else(|| {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return None;
+        }
+        digest_in_name(&std::fs::canonicalize(path).ok()?)
+    })
+}
+
+fn digest_in_name(path: &Path) -> Option<([u8; 32], DigestSource)> {
     let name = path.file_name()?.to_str()?;
     if let Some(h) = name
         .strip_prefix("sha256-")

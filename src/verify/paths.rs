@@ -72,13 +72,18 @@ pub fn verify_paths(
 }
 
 /// The inputs, with directories expanded and each split set named once; a directory that cannot
-/// be read comes with its error.
+/// be read, or holds no GGUF file, comes with its error.
 fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, Option<Error>)> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for p in paths {
         let found = if p.is_dir() {
             match gguf_files(p) {
+                Ok(v) if v.is_empty() => {
+                    let msg = "no GGUF file in this directory (nor below it)".to_string();
+                    out.push((p.clone(), Some(Error::new(ErrorKind::Io(msg)).with_path(p))));
+                    continue;
+                }
                 Ok(v) => v,
                 Err(e) => {
                     let e = Error::new(ErrorKind::Io(e.to_string())).with_path(p);
