@@ -452,6 +452,17 @@ fn blobs_are_checked_against_their_names() {
     assert_eq!(f["sha256_source"], "huggingface");
     assert_eq!(f["sha256_ok"], true);
 
+    // The path users have is the snapshot's link to the blob: it is checked the same way.
+    let snap = d.join("hub/snapshots/0123abcd");
+    std::fs::create_dir_all(&snap).unwrap();
+    let link = snap.join("model-Q4_K_M.gguf");
+    std::os::unix::fs::symlink(format!("../../blobs/{digest}"), &link).unwrap();
+    let out = common::gguflens(&["verify", "--json", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let f = &json(&out)["models"][0]["files"][0];
+    assert_eq!(f["sha256_source"], "huggingface");
+    assert_eq!(f["sha256_ok"], true);
+
     let out = common::gguflens(&["verify", "--json", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let m = &json(&out)["models"][0];
@@ -468,7 +479,30 @@ fn blobs_are_checked_against_their_names() {
     assert_eq!(json(&out)["models"][0]["files"][0]["sha256"], J::Null);
     let out = common::gguflens(&["verify", "--sha256", plain.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&digest));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains(&format!("sha256 {digest}\n")), "{text:?}");
+    assert!(text.lines().all(|l| !l.ends_with(' ')), "{text:?}");
+}
+
+#[test]
+fn an_unreadable_path_is_an_entry_of_the_document() {
+    // verify reads many paths: one it cannot read is an entry with its error, and the others
+    // are still verified and printed (docs/JSON.md).
+    let d = common::temp_dir("verify-missing");
+    let tiny = common::fixture("tiny-llama-q4_k_m.gguf");
+    let missing = d.join("missing.gguf");
+    let out = common::gguflens(&[
+        "verify",
+        "--json",
+        missing.to_str().unwrap(),
+        tiny.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let j = json(&out);
+    assert_eq!(j["summary"]["unreadable"], 1);
+    assert_eq!(j["summary"]["clean"], 1);
+    let err = j["models"][0]["error"].as_str().unwrap();
+    assert!(err.contains("missing.gguf"), "{err}");
 }
 
 #[test]

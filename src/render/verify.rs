@@ -104,7 +104,8 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
             } else {
                 String::new()
             };
-            writeln!(w, "  sha256{who} {sha} {note}")?;
+            let sep = if note.is_empty() { "" } else { " " };
+            writeln!(w, "  sha256{who} {sha}{sep}{note}")?;
         }
     }
     if !m.tensors_unchecked.is_empty() {

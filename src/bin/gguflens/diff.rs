@@ -21,7 +21,7 @@ metadata keys that differ (arrays summarized by length, an FNV-1a hash and the f
 
 Exit status: 0 both files read cleanly (whether or not they differ), 1 a file is unreadable,
 2 a file has findings (truncated data …). With --exit-code: 3 when they differ (and both read
-cleanly), 0 when identical.")]
+cleanly), 0 when identical. 64: usage error.")]
 pub struct Args {
     /// File A.
     pub a: PathBuf,

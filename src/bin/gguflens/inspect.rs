@@ -17,7 +17,8 @@ offsets), Model (architecture, file type, parameters, bits per weight), Architec
 parameters, bytes, data offset) and Types (the histogram of tensor types by bytes).
 
 Exit status: 0 clean, 1 unreadable (one line on stderr names the file, byte offset and what was
-expected), 2 readable with findings (truncated data, overlapping tensors, duplicate keys …).")]
+expected), 2 readable with findings (truncated data, overlapping tensors, duplicate keys …),
+64 usage error.")]
 pub struct Args {
     /// The GGUF file.
     pub file: PathBuf,

@@ -29,7 +29,7 @@ get experts per layer, parameters per expert, and active against total parameter
 type's bytes and share) to open in a browser.
 
 Exit status: 0 clean, 1 unreadable, 2 readable with findings (truncated data …), or with
---check: tensors the quantization rules do not explain.")]
+--check: tensors the quantization rules do not explain; 64 usage error.")]
 pub struct Args {
     /// The GGUF file (any shard of a split set reads the whole set).
     pub file: PathBuf,

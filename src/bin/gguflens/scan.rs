@@ -31,7 +31,8 @@ them; an estimate, without the CUDA runtime overhead). (dup) marks identical wei
 different names (same tensor directory and sampled data).
 
 Exit status: 0 clean, 1 a named directory cannot be read, 2 some file failed to parse or has
-problems (each is a row; the scan always finishes).")]
+problems (each is a row; the scan always finishes; a file named here that is not GGUF is such a
+row); 64 usage error.")]
 pub struct Args {
     /// Directories (or files) to scan; default: the standard model locations that exist.
     pub dirs: Vec<PathBuf>,
