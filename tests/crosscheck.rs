@@ -23,6 +23,19 @@ fn python() -> PathBuf {
     }
 }
 
+/// True when PyPI `gguf` cannot be imported and the test should return (see
+/// [`common::skip`]).
+fn skip_without_gguf_py(test: &str) -> bool {
+    let ok = Command::new(python())
+        .args(["-c", "import gguf"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    !ok && common::skip(
+        test,
+        "Python with PyPI gguf not found: run scripts/setup-tests.sh (it creates .venv)",
+    )
+}
+
 fn oracle(path: &Path) -> J {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gguf_py_dump.py");
     let out = Command::new(python())
@@ -101,10 +114,20 @@ fn crosscheck(path: &Path) {
 
 #[test]
 fn gemma3_matches_gguf_py() {
+    if common::skip_without_models("crosscheck::gemma3_matches_gguf_py")
+        || skip_without_gguf_py("gemma3_matches_gguf_py")
+    {
+        return;
+    }
     crosscheck(&common::gemma());
 }
 
 #[test]
 fn smollm2_matches_gguf_py() {
+    if common::skip_without_models("crosscheck::smollm2_matches_gguf_py")
+        || skip_without_gguf_py("smollm2_matches_gguf_py")
+    {
+        return;
+    }
     crosscheck(&common::smollm2());
 }

@@ -522,6 +522,9 @@ fn xorshift(mut x: u64) -> impl Iterator<Item = u64> {
 /// the reader or the inspect report.
 #[test]
 fn real_models_cut_and_changed() {
+    if common::skip_without_models("hostile::real_models_cut_and_changed") {
+        return;
+    }
     use gguflens::report::inspect::{InspectOptions, InspectReport};
     for path in [common::gemma(), common::smollm2()] {
         let f = gguflens::GgufFile::open(&path).unwrap();
@@ -565,6 +568,9 @@ fn real_models_cut_and_changed() {
 /// `String`s they alone would take more than that).
 #[test]
 fn real_models_under_a_memory_limit() {
+    if common::skip_without_models("hostile::real_models_under_a_memory_limit") {
+        return;
+    }
     sync_fixtures();
     let base = baseline_mib(&hostile_dir(), "inspect");
     for path in [common::gemma(), common::smollm2()] {

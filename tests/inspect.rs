@@ -70,6 +70,9 @@ fn fixture_text_and_json_are_stable() {
 
 #[test]
 fn real_gemma3() {
+    if common::skip_without_models("inspect::real_gemma3") {
+        return;
+    }
     let g = common::gemma();
     let (code, json, err) = stdout(&["inspect", "--json", g.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
@@ -122,6 +125,9 @@ fn real_gemma3() {
 
 #[test]
 fn real_smollm2() {
+    if common::skip_without_models("inspect::real_smollm2") {
+        return;
+    }
     let s = common::smollm2();
     let (code, text, _) = stdout(&["inspect", s.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -134,6 +140,9 @@ fn real_smollm2() {
 
 #[test]
 fn truncated_real_file_inspects_fully_with_exit_2() {
+    if common::skip_without_models("inspect::truncated_real_file_inspects_fully_with_exit_2") {
+        return;
+    }
     let s = common::smollm2();
     let d = common::temp_dir("inspect-cut");
     let cut = d.join("cut.gguf");

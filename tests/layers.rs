@@ -206,6 +206,9 @@ fn moe_experts_counted_and_active_parameters() {
 
 #[test]
 fn gemma_real_mix_explained() {
+    if common::skip_without_models("layers::gemma_real_mix_explained") {
+        return;
+    }
     let a = analysis(&common::gemma());
     assert_eq!(type_count(&a, "Q5_0"), 81);
     assert_eq!(type_count(&a, "Q4_K"), 27);
@@ -242,6 +245,9 @@ fn gemma_real_mix_explained() {
 
 #[test]
 fn smollm2_real_mix_explained() {
+    if common::skip_without_models("layers::smollm2_real_mix_explained") {
+        return;
+    }
     let a = analysis(&common::smollm2());
     assert!(a.unexplained.is_empty(), "{:?}", a.unexplained);
     for t in &a.tensors {
@@ -273,6 +279,9 @@ fn smollm2_real_mix_explained() {
 
 #[test]
 fn json_schema_and_exact_values() {
+    if common::skip_without_models("layers::json_schema_and_exact_values") {
+        return;
+    }
     let out = common::gguflens(&["layers", "--json", common::gemma().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -313,6 +322,9 @@ fn json_schema_and_exact_values() {
 
 #[test]
 fn report_and_json_agree_with_library() {
+    if common::skip_without_models("layers::report_and_json_agree_with_library") {
+        return;
+    }
     let r = report(&common::smollm2());
     assert_eq!(r.totals.tensors, 272);
     assert_eq!(r.columns.last().map(String::as_str), Some("norms"));
@@ -447,6 +459,9 @@ fn svg_escapes_file_text() {
 
 #[test]
 fn hostile_counts_and_names_do_not_panic() {
+    if common::skip_without_models("layers::hostile_counts_and_names_do_not_panic") {
+        return;
+    }
     use gguflens::builder::{BValue, GgufBuilder};
     let d = common::temp_dir("layers-hostile");
     let b = GgufBuilder::new()

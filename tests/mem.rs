@@ -38,6 +38,9 @@ fn cpu(n_ctx: u32) -> MemoryParams {
 
 #[test]
 fn gemma_cpu_at_4096_is_llama_cpp_allocation() {
+    if common::skip_without_models("mem::gemma_cpu_at_4096_is_llama_cpp_allocation") {
+        return;
+    }
     let g = common::gemma();
     let v = json(&[
         "mem",
@@ -90,6 +93,9 @@ fn gemma_cpu_at_4096_is_llama_cpp_allocation() {
 
 #[test]
 fn smollm2_cpu_matches_oracle_row() {
+    if common::skip_without_models("mem::smollm2_cpu_matches_oracle_row") {
+        return;
+    }
     let files = ModelFiles::open(common::smollm2()).unwrap();
     let m = files.parse().unwrap();
     let e = memory::estimate(&m, &cpu(512)).unwrap();
@@ -110,6 +116,9 @@ fn smollm2_cpu_matches_oracle_row() {
 
 #[test]
 fn sweep_runs_to_training_context() {
+    if common::skip_without_models("mem::sweep_runs_to_training_context") {
+        return;
+    }
     let g = common::gemma();
     let v = json(&["mem", g.to_str().unwrap(), "--json"]);
     let ctxs: Vec<u64> = v["predictions"]
@@ -134,6 +143,11 @@ fn sweep_runs_to_training_context() {
 
 #[test]
 fn full_offload_duplicates_tied_embeddings_and_keeps_token_embd_on_cpu() {
+    if common::skip_without_models(
+        "mem::full_offload_duplicates_tied_embeddings_and_keeps_token_embd_on_cpu",
+    ) {
+        return;
+    }
     let files = ModelFiles::open(common::gemma()).unwrap();
     let m = files.parse().unwrap();
     let tok = m
@@ -203,6 +217,9 @@ fn full_offload_duplicates_tied_embeddings_and_keeps_token_embd_on_cpu() {
 
 #[test]
 fn ngl0_equals_a_cpu_only_build() {
+    if common::skip_without_models("mem::ngl0_equals_a_cpu_only_build") {
+        return;
+    }
     let files = ModelFiles::open(common::gemma()).unwrap();
     let m = files.parse().unwrap();
     let a = memory::estimate(
@@ -220,6 +237,9 @@ fn ngl0_equals_a_cpu_only_build() {
 
 #[test]
 fn quantized_v_without_flash_attention_is_refused() {
+    if common::skip_without_models("mem::quantized_v_without_flash_attention_is_refused") {
+        return;
+    }
     let files = ModelFiles::open(common::smollm2()).unwrap();
     let m = files.parse().unwrap();
     let p = MemoryParams {
@@ -265,6 +285,9 @@ fn quantized_v_without_flash_attention_is_refused() {
 
 #[test]
 fn llama_cpp_flag_spellings() {
+    if common::skip_without_models("mem::llama_cpp_flag_spellings") {
+        return;
+    }
     let s = common::smollm2();
     let f = s.to_str().unwrap();
     let short = json(&[
@@ -366,6 +389,9 @@ fn llama_cpp_flag_spellings() {
 
 #[test]
 fn fit_is_monotone_in_the_budget() {
+    if common::skip_without_models("mem::fit_is_monotone_in_the_budget") {
+        return;
+    }
     let files = ModelFiles::open(common::smollm2()).unwrap();
     let m = files.parse().unwrap();
     let p = MemoryParams::default();
@@ -411,6 +437,9 @@ fn fit_is_monotone_in_the_budget() {
 
 #[test]
 fn explain_shows_rule_of_thumb_and_reasons() {
+    if common::skip_without_models("mem::explain_shows_rule_of_thumb_and_reasons") {
+        return;
+    }
     let g = common::gemma();
     let out = common::gguflens(&["mem", g.to_str().unwrap(), "-c", "32768", "--explain"]);
     assert!(out.status.success());
@@ -571,6 +600,9 @@ fn synthetic_architectures_by_hand() {
 
 #[test]
 fn bad_settings_are_errors_not_panics() {
+    if common::skip_without_models("mem::bad_settings_are_errors_not_panics") {
+        return;
+    }
     let files = ModelFiles::open(common::smollm2()).unwrap();
     let m = files.parse().unwrap();
     assert!(memory::estimate(

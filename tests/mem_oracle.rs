@@ -154,6 +154,9 @@ fn compute_bound(r: &Row) -> f64 {
 
 #[test]
 fn real_models_match_llama_cpp() {
+    if common::skip_without_models("mem_oracle::real_models_match_llama_cpp") {
+        return;
+    }
     let (ok, refused) = run_grid(oracle::real_rows(), real_path, |_| 0.05);
     assert_eq!((ok, refused), (132, 14));
 }

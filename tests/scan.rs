@@ -238,6 +238,9 @@ fn model<'a>(j: &'a Json, name: &str) -> &'a Json {
 
 #[test]
 fn ollama_store() {
+    if common::skip_without_models("scan::ollama_store") {
+        return;
+    }
     let (code, j) = run_json(&["scan", "--json", tree().join("ollama").to_str().unwrap()]);
     assert_eq!(code, 2, "the missing blob is a failure");
     assert_eq!(j["schema"], "gguflens.scan/1");
@@ -298,6 +301,9 @@ fn ollama_store() {
 
 #[test]
 fn huggingface_cache() {
+    if common::skip_without_models("scan::huggingface_cache") {
+        return;
+    }
     let (code, j) = run_json(&["scan", "--json", tree().join("hf").to_str().unwrap()]);
     assert_eq!(code, 0, "{j:#}");
     // One blob reached from two revisions: counted once.
@@ -326,6 +332,9 @@ fn huggingface_cache() {
 
 #[test]
 fn lmstudio_tree_attaches_projector() {
+    if common::skip_without_models("scan::lmstudio_tree_attaches_projector") {
+        return;
+    }
     let (code, j) = run_json(&["scan", "--json", tree().join("lmstudio").to_str().unwrap()]);
     assert_eq!(code, 0);
     assert_eq!(j["models"].as_array().unwrap().len(), 1);
@@ -341,6 +350,9 @@ fn lmstudio_tree_attaches_projector() {
 
 #[test]
 fn plain_folder_dups_errors_and_magic() {
+    if common::skip_without_models("scan::plain_folder_dups_errors_and_magic") {
+        return;
+    }
     let plain = tree().join("plain");
     let (code, j) = run_json(&["scan", "--json", plain.to_str().unwrap()]);
     assert_eq!(code, 2, "a broken file makes the exit code 2");
@@ -372,6 +384,9 @@ fn plain_folder_dups_errors_and_magic() {
 
 #[test]
 fn whole_tree_table_and_csv() {
+    if common::skip_without_models("scan::whole_tree_table_and_csv") {
+        return;
+    }
     let root = tree().to_str().unwrap().to_string();
     let out = common::gguflens(&["scan", &root]);
     assert_eq!(out.status.code(), Some(2));
@@ -483,6 +498,9 @@ fn parse_csv(s: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn clean_tree_exits_zero_and_sorts() {
+    if common::skip_without_models("scan::clean_tree_exits_zero_and_sorts") {
+        return;
+    }
     let d = common::temp_dir("scan-clean");
     write(&d.join("a.gguf"), &tiny(1, &[]).build());
     write(
@@ -521,6 +539,9 @@ fn missing_directory_is_unreadable() {
 
 #[test]
 fn default_locations_from_the_environment() {
+    if common::skip_without_models("scan::default_locations_from_the_environment") {
+        return;
+    }
     let home = common::temp_dir("scan-home");
     let real_tree = tree();
     // An Ollama store at OLLAMA_MODELS; nothing else exists under HOME.
@@ -543,6 +564,9 @@ fn default_locations_from_the_environment() {
 
 #[test]
 fn library_scan_rows() {
+    if common::skip_without_models("scan::library_scan_rows") {
+        return;
+    }
     let s = scan::scan(&[tree().to_path_buf()], ScanOptions { ctx: 1000 }, &Silent);
     assert!(s.has_problems());
     let tiny = s.rows.iter().find(|r| r.name == "tiny:1b").unwrap();

@@ -33,9 +33,7 @@ pub fn sweep(model: &Model, params: &MemoryParams) -> Result<Vec<Estimate>, Memo
     let contexts = sweep_contexts(ap.n_ctx_train);
     if contexts.is_empty() {
         // A context_length of 0 leaves nothing to sweep: the error one context of 0 gives.
-        return Err(MemoryError::BadParam(
-            "the context is 0 (neither -c nor the model's context_length)".into(),
-        ));
+        return Err(MemoryError::ZeroContext);
     }
     contexts
         .into_iter()

@@ -90,6 +90,8 @@ pub enum MemoryError {
     },
     /// A setting out of range.
     BadParam(String),
+    /// Neither `-c` nor the model's `context_length` gives a context.
+    ZeroContext,
 }
 
 impl fmt::Display for MemoryError {
@@ -136,6 +138,9 @@ impl fmt::Display for MemoryError {
                 "tensor {tensor} has {found} rows, but the metadata (head_count_kv × key_length) implies {expected}; llama.cpp refuses such a file"
             ),
             MemoryError::BadParam(m) => f.write_str(m),
+            MemoryError::ZeroContext => {
+                f.write_str("the context is 0 (neither -c nor the model's context_length)")
+            }
         }
     }
 }
@@ -459,9 +464,7 @@ pub fn context_sizes(ap: &ArchParams, p: &MemoryParams) -> Result<ContextSizes, 
         p.n_ctx as u64
     };
     if n_ctx == 0 {
-        return Err(MemoryError::BadParam(
-            "the context is 0 (neither -c nor the model's context_length)".into(),
-        ));
+        return Err(MemoryError::ZeroContext);
     }
     let n_batch = if ap.causal {
         n_ctx.min(p.n_batch as u64)

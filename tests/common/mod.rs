@@ -13,8 +13,48 @@ pub fn models_dir() -> PathBuf {
     }
 }
 
-/// A real model by file name; panics with instructions when it is missing, so that a CI run
-/// without the models fails loudly instead of passing without them.
+/// The real models the tests read.
+pub const REAL_MODELS: [&str; 2] = [
+    "gemma-3-270m-q4_k_m.gguf",
+    "smollm2-135m-instruct-q4_1.gguf",
+];
+
+/// Whether a missing model or tool fails the test (`GGUFLENS_REQUIRE_MODELS=1`, set by `.ci/run`)
+/// instead of skipping it.
+fn required() -> bool {
+    std::env::var_os("GGUFLENS_REQUIRE_MODELS").is_some_and(|v| v == "1")
+}
+
+/// Call first in a test that reads the real models: true when they are missing and the test
+/// should return. Without `GGUFLENS_REQUIRE_MODELS=1` it says so on stderr (past the test
+/// harness's capture, so `cargo test` shows it) with the command that fetches them; with it, a
+/// missing model fails the test, so that CI can never skip silently.
+pub fn skip_without_models(test: &str) -> bool {
+    let missing: Vec<PathBuf> = REAL_MODELS
+        .iter()
+        .map(|m| models_dir().join(m))
+        .filter(|p| !p.is_file())
+        .collect();
+    if missing.is_empty() {
+        return false;
+    }
+    let what = format!(
+        "real model {} missing: run scripts/fetch-models.sh (or scripts/setup-tests.sh)",
+        missing[0].display()
+    );
+    skip(test, &what)
+}
+
+/// Prints `skipped TEST: WHY` where the user sees it, or panics when skipping is not allowed.
+pub fn skip(test: &str, why: &str) -> bool {
+    assert!(!required(), "{test}: {why} (GGUFLENS_REQUIRE_MODELS=1)");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "skipped {test}: {why}");
+    true
+}
+
+/// A real model by file name; panics with instructions when it is missing (tests call
+/// [`skip_without_models`] first).
 pub fn real_model(name: &str) -> PathBuf {
     let p = models_dir().join(name);
     assert!(
