@@ -426,6 +426,90 @@ fn svg_80_layers_structure() {
         globals,
         ["token_embd.weight", "output_norm.weight", "output.weight"]
     );
+    // The legend is above the grid, on screen however tall the map is.
+    let y = |n: &roxmltree::Node| n.attribute("y").unwrap().parse::<f64>().unwrap();
+    let legend_bottom = legend
+        .iter()
+        .map(|g| y(&g.first_element_child().unwrap()))
+        .fold(0.0, f64::max);
+    let grid_top = cells.iter().map(y).fold(f64::MAX, f64::min);
+    assert!(
+        legend_bottom < grid_top && grid_top < 300.0,
+        "{legend_bottom} {grid_top}"
+    );
+    // Colour is the type's bits per weight: Q5_K and Q6_K differ, and the F32 norms are the
+    // palest cells, not the loudest.
+    let fill = |ty: &str| {
+        cells
+            .iter()
+            .find(|c| c.attribute("data-type") == Some(ty))
+            .and_then(|c| c.attribute("fill"))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(fill("Q5_K"), fill("Q6_K"));
+    let lum = |c: &str| {
+        let v = |i| u8::from_str_radix(&c[i..i + 2], 16).unwrap() as f64;
+        0.299 * v(1) + 0.587 * v(3) + 0.114 * v(5)
+    };
+    for ty in ["Q4_K", "Q5_K", "Q6_K"] {
+        assert!(lum(&fill("F32")) > lum(&fill(ty)), "{ty}");
+    }
+}
+
+#[test]
+fn svg_labels_fit_their_boxes_and_the_path_is_said() {
+    use gguflens::builder::GgufBuilder;
+    let d = common::temp_dir("layers-svg-long");
+    let long = format!(
+        "a_very_long_projector_tensor_name_{}.weight",
+        "x".repeat(60)
+    );
+    let b = GgufBuilder::new()
+        .kv(
+            "general.architecture",
+            gguflens::builder::BValue::str("llama"),
+        )
+        .tensor("blk.0.attn_q.weight", &[256, 2], fx::Q4_K)
+        .tensor(&long, &[256, 2], fx::Q4_K);
+    let p = fx::write(&d, "long.gguf", &b);
+    let out = d.join("long.svg");
+    let o = common::gguflens(&[
+        "layers",
+        p.to_str().unwrap(),
+        "--svg",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    // Where the file went is said (on stderr, so stdout stays the report).
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("wrote the heat map to {}", out.display())),
+        "{err}"
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let global = doc
+        .descendants()
+        .find(|n| n.attribute("data-name") == Some(long.as_str()))
+        .unwrap();
+    let width: f64 = global.attribute("width").unwrap().parse().unwrap();
+    // The label drawn in the box is elided in the middle; the tooltip keeps the whole name.
+    let label = global
+        .next_sibling_element()
+        .and_then(|t| t.text())
+        .unwrap()
+        .to_string();
+    assert!(
+        label.contains('…') && label.chars().count() <= 30,
+        "{label}"
+    );
+    // 10 px DejaVu Sans Mono advances 6.02 px a character.
+    assert!(
+        width >= label.chars().count() as f64 * 6.02 + 4.0,
+        "{width} {label}"
+    );
+    assert!(svg.contains(&format!("<title>{long}")));
 }
 
 #[test]

@@ -25,8 +25,10 @@ replayed for the labelled type, naming the rule for each group of tensors (use_m
 row-size fallback Q6_K → Q8_0, …) and listing every tensor they do not explain. MoE files also
 get experts per layer, parameters per expert, and active against total parameters.
 
---svg FILE writes a heat map (blocks × roles, colored by type, tooltips per cell, legend with each
-type's bytes and share) to open in a browser.
+--svg FILE writes a heat map to open in a browser: blocks × roles, each cell coloured by its
+type's bits per weight on one heat scale (dark red = fewest bits, green = 8, pale = floats) with
+the type's name in it, a tooltip per cell, and above the grid a legend with each type's bits per
+weight, bytes and share. Where it was written is said on stderr.
 
 Exit status: 0 clean, 1 unreadable, 2 readable with findings (truncated data …), or with
 --check: tensors the quantization rules do not explain; 64 usage error.")]
