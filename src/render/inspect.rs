@@ -55,7 +55,7 @@ pub fn value_text(v: &serde_json::Value, max: usize) -> String {
 }
 
 fn kv_line(w: &mut dyn Write, s: Style, k: &str, v: &str) -> io::Result<()> {
-    writeln!(w, "  {:<18}{}", s.paint(Color::Dim, k), v).and(Ok(()))
+    writeln!(w, "  {}{}", s.paint_padded(Color::Dim, k, 18), v).and(Ok(()))
 }
 
 fn heading(w: &mut dyn Write, s: Style, h: &str) -> io::Result<()> {

@@ -46,6 +46,15 @@ impl Style {
     /// Plain text.
     pub const PLAIN: Style = Style { color: false };
 
+    /// Paints `s` and pads it with spaces to `width` visible characters (at least one space
+    /// after it): padding counts what the terminal shows, never the escape sequences. Every
+    /// coloured label that is padded goes through here or through [`table::Table`].
+    pub fn paint_padded(&self, c: Color, s: &str, width: usize) -> String {
+        let visible = s.chars().count();
+        let fill = if visible < width { width - visible } else { 1 };
+        format!("{}{}", self.paint(c, s), " ".repeat(fill))
+    }
+
     /// Wraps text in the color's escape sequence when color is on.
     pub fn paint(&self, c: Color, s: &str) -> String {
         if !self.color {
