@@ -11,13 +11,18 @@ fn stdout(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The long options a command's --help lists (`--ctx-size`, `--json` …).
+/// The long options a command's --help lists: the first `--name` of each option line.
 fn long_options(cmd: &str) -> Vec<String> {
     let help = stdout(&[cmd, "--help"]);
     let mut v: Vec<String> = help
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .filter(|w| w.starts_with("--") && w.len() > 2)
-        .map(str::to_string)
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with('-'))
+        .filter_map(|l| {
+            l.split([' ', ','])
+                .find(|w| w.starts_with("--") && w.len() > 2)
+                .map(str::to_string)
+        })
         .collect();
     v.sort();
     v.dedup();
@@ -63,7 +68,7 @@ fn man_pages_list_every_option_of_every_command() {
         assert!(opts.len() >= 2, "{c}: {opts:?}");
         for o in opts
             .iter()
-            .filter(|o| !["--color", "--quiet", "--verbose"].contains(&o.as_str()))
+            .filter(|o| !["--color", "--quiet", "--verbose", "--wide"].contains(&o.as_str()))
         {
             let roff = o.replace('-', "\\-");
             assert!(page.contains(&roff), "gguflens-{c}(1) lacks {o}");

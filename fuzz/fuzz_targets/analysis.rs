@@ -98,7 +98,7 @@ fn analyse(m: &Model) {
             !text.contains(&0x1b),
             "an escape byte reached plain text output"
         );
-        render(&r, InspectView::default(), &mut std::io::sink(), Style { color: true })
+        render(&r, InspectView::default(), &mut std::io::sink(), Style { color: true, ..Style::PLAIN })
             .expect("render");
     }
 }

@@ -133,7 +133,9 @@ fn changes(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             ("Δ bytes", Align::Right),
             ("BPW", Align::Right),
             ("Δ BPW", Align::Right),
-        ]);
+        ])
+        .elide(0)
+        .droppable(&[4, 5]);
         for c in &r.changes {
             let blocks = if c.layers.is_empty() {
                 "–".to_string()
@@ -199,7 +201,8 @@ fn roles(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             ("Δ bytes", Align::Right),
             ("BPW", Align::Right),
             ("Δ BPW", Align::Right),
-        ]);
+        ])
+        .elide(0);
         for p in &r.roles {
             let mut row = vec![Cell::from(sanitize(&p.key).into_owned())];
             row.extend(pair_cells(&p.pair));

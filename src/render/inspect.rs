@@ -294,7 +294,8 @@ fn metadata(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         ("key", Align::Left),
         ("type", Align::Left),
         ("value", Align::Left),
-    ]);
+    ])
+    .elide(0);
     for KeyValueJson { key, ty, value } in &r.metadata {
         tb.row(vec![
             Cell::from(sanitize(key).into_owned()),
@@ -321,7 +322,7 @@ fn tensors(r: &InspectReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     if split {
         cols.push(("shard", Align::Right));
     }
-    let mut tb = Table::new(&cols);
+    let mut tb = Table::new(&cols).elide(0).droppable(&[5, 3]);
     for t in &r.tensors {
         let shape: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
         let mut row = vec![

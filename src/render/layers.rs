@@ -109,7 +109,9 @@ fn globals(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             ("bytes", Align::Right),
             ("BPW", Align::Right),
             ("rule", Align::Left),
-        ]);
+        ])
+        .elide(0)
+        .droppable(&[6, 2, 3]);
         for t in globals {
             let shape: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
             tb.row(vec![
@@ -137,7 +139,8 @@ fn towers(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             ("parameters", Align::Right),
             ("bytes", Align::Right),
             ("BPW", Align::Right),
-        ]);
+        ])
+        .elide(0);
         for t in &r.towers {
             tb.row(vec![
                 Cell::from(t.tower),
@@ -205,7 +208,9 @@ fn summary(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         ("bytes", Align::Right),
         ("BPW", Align::Right),
         ("types", Align::Left),
-    ]);
+    ])
+    .elide(0)
+    .droppable(&[2]);
     for ro in &r.roles {
         let types: Vec<String> = ro
             .types

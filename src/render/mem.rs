@@ -410,7 +410,7 @@ pub fn render(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> 
         explain(x, r, w, style)?;
     }
     for n in &r.notes {
-        writeln!(w, "  {}", style.paint(Color::Dim, &format!("note: {n}")))?;
+        writeln!(w, "{}", style.wrap(Color::Dim, &format!("note: {n}"), 2))?;
     }
     Ok(())
 }

@@ -12,11 +12,18 @@ pub mod verify;
 
 pub use crate::text::{iec, params, sanitize, thousands, truncate};
 
-/// ANSI styling, enabled or not (decided once by the binary: a TTY, and NO_COLOR unset).
+/// ANSI styling and the width to fit (decided once by the binary: colour on a TTY with NO_COLOR
+/// unset; the terminal's width, or `COLUMNS`).
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     /// Whether to emit escape sequences.
     pub color: bool,
+    /// The columns to fit tables into: long names are elided in the middle, then columns
+    /// dropped, then rows folded. `None`: no limit (output to a pipe or a file).
+    pub width: Option<usize>,
+    /// `--wide`: names from the file are never shortened (otherwise a name column is at most
+    /// [`table::NAME_CAP`] characters wide, so that no name sets the width of a whole table).
+    pub wide: bool,
 }
 
 /// A color for [`Style::paint`].
@@ -44,7 +51,19 @@ pub enum Color {
 
 impl Style {
     /// Plain text.
-    pub const PLAIN: Style = Style { color: false };
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: None,
+        wide: false,
+    };
+
+    /// Plain text fitted to `width` columns.
+    pub fn plain_fit(width: usize) -> Style {
+        Style {
+            width: Some(width),
+            ..Style::PLAIN
+        }
+    }
 
     /// Paints `s` and pads it with spaces to `width` visible characters (at least one space
     /// after it): padding counts what the terminal shows, never the escape sequences. Every
@@ -53,6 +72,33 @@ impl Style {
         let visible = s.chars().count();
         let fill = if visible < width { width - visible } else { 1 };
         format!("{}{}", self.paint(c, s), " ".repeat(fill))
+    }
+
+    /// `text` as lines of at most the style's width (whole words; no limit without a width),
+    /// each after `indent`, painted.
+    pub fn wrap(&self, c: Color, text: &str, indent: usize) -> String {
+        let pad = " ".repeat(indent);
+        let Some(width) = self.width else {
+            return format!("{pad}{}", self.paint(c, text));
+        };
+        let room = width.saturating_sub(indent).max(20);
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for word in text.split(' ') {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+        lines
+            .iter()
+            .map(|l| format!("{pad}{}", self.paint(c, l)))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Wraps text in the color's escape sequence when color is on.

@@ -102,7 +102,9 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
         ("CTX", Align::Right),
         ("KV/TOKEN", Align::Right),
         (vram_col.as_str(), Align::Right),
-    ]);
+    ])
+    .elide(0)
+    .droppable(&[4, 8, 1, 7, 6, 2]);
     for m in &r.models {
         let mut name = sanitize(&m.name).into_owned();
         if m.files.len() > 1 {
@@ -215,17 +217,11 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
             writeln!(w, "  {}", sanitize(x))?;
         }
     }
-    writeln!(
-        w,
-        "\n{}",
-        style.paint(
-            Color::Dim,
-            &format!(
-                "VRAM@{}: predicted GPU memory for full offload: weights + KV cache + compute buffer, as gguflens mem predicts it (an estimate; CUDA runtime overhead not included).",
-                r.ctx
-            )
-        )
-    )?;
+    let note = format!(
+        "VRAM@{}: predicted GPU memory for full offload: weights + KV cache + compute buffer, as gguflens mem predicts it (an estimate; CUDA runtime overhead not included).",
+        r.ctx
+    );
+    writeln!(w, "\n{}", style.wrap(Color::Dim, &note, 0))?;
     Ok(())
 }
 

@@ -41,12 +41,24 @@ impl Cell {
     }
 }
 
+/// The widest a name column gets without `--wide`: a name from the file never sets the width of
+/// a whole table.
+pub const NAME_CAP: usize = 48;
+/// The narrowest an elided name column gets when fitting a terminal.
+pub const NAME_MIN: usize = 14;
+/// How narrow a name column gets before columns are left out.
+const NAME_COMFORT: usize = 32;
+
 /// A table with a header row.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     headers: Vec<String>,
     aligns: Vec<Align>,
     rows: Vec<Vec<Cell>>,
+    /// Columns of names (from the file) that may be shortened in the middle.
+    elide: Vec<usize>,
+    /// Columns that may be left out to fit the width, the first to go first.
+    drop_order: Vec<usize>,
 }
 
 impl Table {
@@ -56,8 +68,21 @@ impl Table {
             // Headers can come from a file too (layers' columns are tensor-name roles).
             headers: cols.iter().map(|c| sanitize(c.0).into_owned()).collect(),
             aligns: cols.iter().map(|c| c.1).collect(),
-            rows: Vec::new(),
+            ..Table::default()
         }
+    }
+
+    /// Marks a column of names: shortened in the middle (`blk.0.at…weight`) to fit, and never
+    /// wider than [`NAME_CAP`] unless the style is wide.
+    pub fn elide(mut self, col: usize) -> Table {
+        self.elide.push(col);
+        self
+    }
+
+    /// The columns that may be left out when the table does not fit, the first to go first.
+    pub fn droppable(mut self, cols: &[usize]) -> Table {
+        self.drop_order.extend_from_slice(cols);
+        self
     }
 
     /// Adds a row.
@@ -75,32 +100,38 @@ impl Table {
         self.rows.is_empty()
     }
 
-    /// Writes the table with an indent.
+    /// Writes the table with an indent, fitted to the style's width: names elided in the
+    /// middle, then droppable columns left out (their header named in a closing line), then, if
+    /// it still does not fit, each row folded into a block of `header value` lines.
     pub fn write(&self, w: &mut dyn Write, style: Style, indent: usize) -> io::Result<()> {
         let n = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
-        for r in &self.rows {
-            for (i, c) in r.iter().enumerate().take(n) {
-                widths[i] = widths[i].max(c.text.chars().count());
+        let mut widths = self.natural_widths(style);
+        let mut shown: Vec<usize> = (0..n).collect();
+        if let Some(max) = style.width {
+            self.fit(max.saturating_sub(indent), &mut widths, &mut shown);
+            if total_width(&widths, &shown) > max.saturating_sub(indent) {
+                return self.write_folded(w, style, indent, max);
             }
         }
         let pad = " ".repeat(indent);
         let line = |w: &mut dyn Write, cells: Vec<(String, Option<Color>)>| -> io::Result<()> {
             let mut out = pad.clone();
-            for (i, (t, color)) in cells.into_iter().enumerate() {
-                let width = widths[i];
-                let fill = width.saturating_sub(t.chars().count());
+            let last = shown.last().copied().unwrap_or(0);
+            for (k, &i) in shown.iter().enumerate() {
+                let (t, color) = &cells[i];
+                let t = self.shorten(i, t, widths[i]);
+                let fill = widths[i].saturating_sub(t.chars().count());
                 let painted = match color {
-                    Some(c) => style.paint(c, &t),
+                    Some(c) => style.paint(*c, &t),
                     None => t,
                 };
-                if i > 0 {
+                if k > 0 {
                     out.push_str("  ");
                 }
                 match self.aligns[i] {
                     Align::Left => {
                         out.push_str(&painted);
-                        if i + 1 < n {
+                        if i != last {
                             out.push_str(&" ".repeat(fill));
                         }
                     }
@@ -120,16 +151,216 @@ impl Table {
                 .collect(),
         )?;
         for r in &self.rows {
-            let mut cells: Vec<(String, Option<Color>)> = r
-                .iter()
-                .take(n)
-                .map(|c| (c.text.clone(), c.color))
+            line(w, self.cells_of(r))?;
+        }
+        if shown.len() < n {
+            let left: Vec<&str> = (0..n)
+                .filter(|i| !shown.contains(i))
+                .map(|i| self.headers[i].as_str())
                 .collect();
-            while cells.len() < n {
-                cells.push((String::new(), None));
-            }
-            line(w, cells)?;
+            let note = format!("not shown: {} (--wide)", left.join(", "));
+            writeln!(w, "{pad}{}", style.paint(Color::Dim, &note))?;
         }
         Ok(())
+    }
+
+    fn cells_of(&self, r: &[Cell]) -> Vec<(String, Option<Color>)> {
+        let mut cells: Vec<(String, Option<Color>)> = r
+            .iter()
+            .take(self.headers.len())
+            .map(|c| (c.text.clone(), c.color))
+            .collect();
+        while cells.len() < self.headers.len() {
+            cells.push((String::new(), None));
+        }
+        cells
+    }
+
+    /// Each column's width from its header and cells; name columns capped unless wide.
+    fn natural_widths(&self, style: Style) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for r in &self.rows {
+            for (i, c) in r.iter().enumerate().take(widths.len()) {
+                widths[i] = widths[i].max(c.text.chars().count());
+            }
+        }
+        if !style.wide {
+            for &i in &self.elide {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).min(NAME_CAP.max(self.headers[i].chars().count()));
+                }
+            }
+        }
+        widths
+    }
+
+    /// Narrows name columns to a comfortable width, then leaves out droppable columns, then
+    /// narrows names further, until the table fits `max`.
+    fn fit(&self, max: usize, widths: &mut [usize], shown: &mut Vec<usize>) {
+        self.narrow_names(max, widths, shown, NAME_COMFORT);
+        let empty = (0..self.headers.len()).filter(|&i| self.is_empty_column(i));
+        let order: Vec<usize> = empty.chain(self.drop_order.iter().copied()).collect();
+        for i in order {
+            if total_width(widths, shown) <= max {
+                break;
+            }
+            shown.retain(|&c| c != i);
+        }
+        self.narrow_names(max, widths, shown, NAME_MIN);
+    }
+
+    /// A column whose every cell is empty or `-`: the first to leave when space is short.
+    fn is_empty_column(&self, col: usize) -> bool {
+        self.rows.iter().all(|r| {
+            r.get(col)
+                .is_none_or(|c| c.text.is_empty() || c.text == "-")
+        })
+    }
+
+    fn narrow_names(&self, max: usize, widths: &mut [usize], shown: &[usize], floor: usize) {
+        let mut over = total_width(widths, shown).saturating_sub(max);
+        for &i in &self.elide {
+            let floor = floor.max(self.headers[i].chars().count());
+            let cut = over.min(widths[i].saturating_sub(floor));
+            widths[i] -= cut;
+            over -= cut;
+        }
+    }
+
+    /// A cell's text, elided in the middle when it is in a name column wider than `width`.
+    fn shorten(&self, col: usize, t: &str, width: usize) -> String {
+        if self.elide.contains(&col) && t.chars().count() > width {
+            elide_middle(t, width)
+        } else {
+            t.to_string()
+        }
+    }
+
+    /// The rows as blocks: the first cell, then `header value` pairs wrapped to `max`.
+    fn write_folded(
+        &self,
+        w: &mut dyn Write,
+        style: Style,
+        indent: usize,
+        max: usize,
+    ) -> io::Result<()> {
+        let pad = " ".repeat(indent);
+        let inner = max.saturating_sub(indent + 4).max(NAME_MIN);
+        for r in &self.rows {
+            let cells = self.cells_of(r);
+            let first = self.shorten(0, &cells[0].0, max.saturating_sub(indent).max(NAME_MIN));
+            writeln!(w, "{pad}{}", style.paint(Color::Bold, &first))?;
+            let mut line = String::new();
+            for (i, (t, _)) in cells.iter().enumerate().skip(1) {
+                if t.is_empty() || t == "-" {
+                    continue;
+                }
+                let t = self.shorten(
+                    i,
+                    t,
+                    inner.saturating_sub(self.headers[i].chars().count() + 1),
+                );
+                let item = format!("{} {}", self.headers[i], t);
+                if !line.is_empty() && line.chars().count() + 3 + item.chars().count() > inner {
+                    writeln!(w, "{pad}    {line}")?;
+                    line.clear();
+                }
+                if !line.is_empty() {
+                    line.push_str(" · ");
+                }
+                line.push_str(&item);
+            }
+            if !line.is_empty() {
+                writeln!(w, "{pad}    {line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn total_width(widths: &[usize], shown: &[usize]) -> usize {
+    shown.iter().map(|&i| widths[i]).sum::<usize>() + 2 * shown.len().saturating_sub(1)
+}
+
+/// `s` shortened in the middle to `max` characters, `…` standing for what was left out.
+pub fn elide_middle(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max || max < 3 {
+        return s.chars().take(max.max(n.min(max))).collect();
+    }
+    let head = (max - 1).div_ceil(2);
+    let tail = max - 1 - head;
+    let start: String = s.chars().take(head).collect();
+    let end: String = s.chars().skip(n - tail).collect();
+    format!("{start}…{end}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        let mut t = Table::new(&[
+            ("NAME", Align::Left),
+            ("SIZE", Align::Right),
+            ("MIX", Align::Left),
+            ("CTX", Align::Right),
+        ])
+        .elide(0)
+        .droppable(&[2]);
+        t.row(vec![
+            "blk.0.attn_output.weight.of.a.long.model".into(),
+            "1.00 MiB".into(),
+            "Q4_K 60% Q6_K 40%".into(),
+            "4,096".into(),
+        ]);
+        t.row(vec![
+            "x".repeat(500).into(),
+            "2.00 MiB".into(),
+            "F32".into(),
+            "512".into(),
+        ]);
+        t
+    }
+
+    fn text(t: &Table, style: Style) -> String {
+        let mut v = Vec::new();
+        t.write(&mut v, style, 2).unwrap();
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn no_name_sets_the_width_of_the_table() {
+        let out = text(&table(), Style::PLAIN);
+        assert!(
+            out.lines().all(|l| l.chars().count() <= 2 + NAME_CAP + 40),
+            "{out}"
+        );
+        assert!(out.contains('…'));
+        let wide = text(
+            &table(),
+            Style {
+                wide: true,
+                ..Style::PLAIN
+            },
+        );
+        assert!(wide.contains(&"x".repeat(500)));
+    }
+
+    #[test]
+    fn fits_by_eliding_then_dropping_then_folding() {
+        for width in [80, 60, 40, 30] {
+            let out = text(&table(), Style::plain_fit(width));
+            for l in out.lines() {
+                assert!(l.chars().count() <= width, "{width}: {l:?}\n{out}");
+            }
+            assert!(
+                out.contains("4,096") || out.contains("CTX 4,096"),
+                "{width}:\n{out}"
+            );
+        }
+        let out = text(&table(), Style::plain_fit(44));
+        assert!(out.contains("not shown: MIX (--wide)"), "{out}");
+        assert_eq!(elide_middle("abcdefghij", 5), "ab…ij");
     }
 }

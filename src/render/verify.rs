@@ -149,7 +149,9 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
             ("bad blocks", Align::Right),
             ("NaN", Align::Right),
             ("inf", Align::Right),
-        ]);
+        ])
+        .elide(1)
+        .droppable(&[8, 9, 5, 2]);
         let multi = m.files.len() > 1;
         for b in &m.bad_tensors {
             let mut name = sanitize(&b.tensor).into_owned();

@@ -82,11 +82,12 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Runs `gguflens ARGS` with color off.
+/// Runs `gguflens ARGS` with color off and no width to fit (COLUMNS unset).
 pub fn gguflens(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gguflens"))
         .args(args)
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .output()
         .expect("run gguflens")
 }

@@ -21,6 +21,11 @@ pub struct Cli {
     /// Notes on stderr: what is read, from where, and how long it took.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Tables at their full width with whole names (on a terminal, tables are fitted to its
+    /// width: long names shortened in the middle, then columns left out; COLUMNS overrides the
+    /// width). --json and --csv always carry whole names.
+    #[arg(long, global = true)]
+    pub wide: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -64,6 +69,25 @@ impl Ui {
     }
 }
 
+/// The width to fit: `COLUMNS` when set to a number, else the terminal's width when stdout is
+/// one; `None` (no limit) for a pipe or a file.
+fn terminal_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&n| n >= 20)
+    {
+        return Some(n);
+    }
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    // SAFETY: TIOCGWINSZ writes one winsize into the struct we pass; a failure leaves it zeroed.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) } == 0;
+    (ok && ws.ws_col >= 20).then_some(ws.ws_col as usize)
+}
+
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -76,8 +100,8 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// The style for stdout.
-    pub fn style(self) -> Style {
+    /// The style for stdout: colour, and the width to fit.
+    pub fn style(self, wide: bool) -> Style {
         let color = match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -87,7 +111,11 @@ impl ColorChoice {
                     && std::env::var("TERM").map_or(true, |t| t != "dumb")
             }
         };
-        Style { color }
+        Style {
+            color,
+            width: if wide { None } else { terminal_width() },
+            wide,
+        }
     }
 }
 
@@ -197,7 +225,7 @@ pub fn ignore_closed_pipe(r: Result<(), CliError>) -> Result<(), CliError> {
 
 pub fn dispatch(cli: Cli, launch: gguflens::launch::LaunchArgs) -> Result<Status, CliError> {
     let ui = Ui {
-        style: cli.color.style(),
+        style: cli.color.style(cli.wide),
         quiet: cli.quiet,
         verbose: cli.verbose,
     };
