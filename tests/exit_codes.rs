@@ -130,6 +130,15 @@ fn every_command_every_status() {
         (&["man"], CLEAN),
         (&["man", "mem"], CLEAN),
         (&["man", "nothing"], USAGE),
+        // -q and -v on every command
+        (&["-q", "verify", tiny], CLEAN),
+        (&["verify", "-q", tiny], CLEAN),
+        (&["scan", "-q", s(&f.good_dir)], CLEAN),
+        (&["inspect", "-v", tiny], CLEAN),
+        (&["layers", "-q", tiny], CLEAN),
+        (&["diff", "-q", tiny, tiny], CLEAN),
+        (&["mem", "-q", tiny, "-c", "512"], CLEAN),
+        (&["-q", "-v", "inspect", tiny], USAGE),
         // the program itself
         (&[], USAGE),
         (&["--version"], CLEAN),

@@ -347,6 +347,39 @@ fn all_zero_tensors_are_a_warning() {
 }
 
 #[test]
+fn equal_findings_fold_and_the_headline_counts_them() {
+    // A zero-filled conversion: every tensor all-zero. One row per problem would be hundreds.
+    let d = common::temp_dir("verify-fold");
+    let p = d.join("zeros.gguf");
+    let mut b = GgufBuilder::new();
+    for i in 0..40 {
+        b = b.tensor(&format!("blk.{i}.ffn_down.weight"), &[64], GgmlType::Q4_0);
+    }
+    std::fs::write(&p, b.build()).unwrap();
+    let out = common::gguflens(&["verify", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("40 of 40 tensors") && text.contains("· tensors 40 all-zero"),
+        "{text}"
+    );
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("all-zero")).collect();
+    // The headline, three tensors by name, one folded row.
+    assert_eq!(rows.len(), 5, "{text}");
+    assert!(text.contains("… and 37 more"), "{text}");
+    assert!(text.contains("all 74 zero"), "{text}");
+    // JSON keeps every tensor.
+    let out = common::gguflens(&["verify", "--json", p.to_str().unwrap()]);
+    assert_eq!(
+        json(&out)["models"][0]["bad_tensors"]
+            .as_array()
+            .unwrap()
+            .len(),
+        40
+    );
+}
+
+#[test]
 fn real_files_pass_clean() {
     if common::skip_without_models("verify::real_files_pass_clean") {
         return;

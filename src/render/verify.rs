@@ -2,7 +2,7 @@
 
 use super::table::{Align, Cell, Table};
 use super::{iec, sanitize, thousands, Color, Style};
-use crate::report::verify::{ModelJson, ProblemJson, VerdictJson, VerifyReport};
+use crate::report::verify::{BadTensorJson, ModelJson, ProblemJson, VerdictJson, VerifyReport};
 use crate::report::SeverityJson;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -64,6 +64,123 @@ pub fn render(
     Ok(())
 }
 
+/// Tensors with the same problem beyond this many are folded into one row.
+const FOLD_AFTER: usize = 3;
+
+/// ` · 338 tensors all-zero, 2 non-finite` for the verdict line; empty when nothing is bad.
+fn problem_counts(bad: &[BadTensorJson]) -> String {
+    let groups = by_problem(bad);
+    if groups.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|g| format!("{} {}", thousands(g.len() as u64), g[0].problem.as_str()))
+        .collect();
+    let noun = if bad.len() == 1 { "tensor" } else { "tensors" };
+    format!(" · {noun} {}", parts.join(", "))
+}
+
+/// The bad tensors grouped by severity and problem, in order of first appearance.
+fn by_problem(bad: &[BadTensorJson]) -> Vec<Vec<&BadTensorJson>> {
+    let mut groups: Vec<Vec<&BadTensorJson>> = Vec::new();
+    for b in bad {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].problem == b.problem && g[0].severity == b.severity)
+        {
+            Some(g) => g.push(b),
+            None => groups.push(vec![b]),
+        }
+    }
+    groups
+}
+
+fn bad_tensor_table(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
+    let mut t = Table::new(&[
+        ("", Align::Left),
+        ("tensor", Align::Left),
+        ("type", Align::Left),
+        ("problem", Align::Left),
+        ("first bad block", Align::Right),
+        ("field", Align::Left),
+        ("at byte", Align::Right),
+        ("bad blocks", Align::Right),
+        ("NaN", Align::Right),
+        ("inf", Align::Right),
+    ])
+    .elide(1)
+    .droppable(&[8, 9, 5, 2]);
+    let multi = m.files.len() > 1;
+    for group in by_problem(&m.bad_tensors) {
+        for b in group.iter().take(FOLD_AFTER) {
+            t.row(bad_row(b, multi));
+        }
+        if group.len() > FOLD_AFTER {
+            t.row(folded_row(&group[FOLD_AFTER..]));
+        }
+    }
+    t.write(w, s, 2)
+}
+
+fn bad_row(b: &BadTensorJson, multi: bool) -> Vec<Cell> {
+    let mut name = sanitize(&b.tensor).into_owned();
+    if multi {
+        name = format!("{name} ({})", sanitize(&b.file));
+    }
+    if b.truncated {
+        name.push_str(" [cut]");
+    }
+    let opt = |v: Option<u64>| v.map(thousands).unwrap_or_else(|| "-".into());
+    let bad = if b.problem == ProblemJson::AllZero {
+        format!("all {} zero", thousands(b.blocks))
+    } else {
+        format!("{} of {}", thousands(b.bad_blocks), thousands(b.blocks))
+    };
+    vec![
+        Cell::colored(b.severity.as_str(), severity_color(b.severity)),
+        name.into(),
+        b.ggml_type.clone().into(),
+        b.problem.as_str().into(),
+        opt(b.first_block).into(),
+        b.field.unwrap_or("-").into(),
+        opt(b.first_block_offset).into(),
+        bad.into(),
+        thousands(b.nan).into(),
+        thousands(b.inf).into(),
+    ]
+}
+
+/// One row for the rest of a group: how many more tensors, their types, and the sums.
+fn folded_row(rest: &[&BadTensorJson]) -> Vec<Cell> {
+    let b = rest[0];
+    let mut types: Vec<&str> = rest.iter().map(|b| b.ggml_type.as_str()).collect();
+    types.sort_unstable();
+    types.dedup();
+    let sum = |f: fn(&BadTensorJson) -> u64| rest.iter().map(|b| f(b)).sum::<u64>();
+    let bad = if b.problem == ProblemJson::AllZero {
+        format!("all {} zero", thousands(sum(|b| b.blocks)))
+    } else {
+        format!(
+            "{} of {}",
+            thousands(sum(|b| b.bad_blocks)),
+            thousands(sum(|b| b.blocks))
+        )
+    };
+    vec![
+        Cell::colored(b.severity.as_str(), severity_color(b.severity)),
+        format!("… and {} more", thousands(rest.len() as u64)).into(),
+        types.join(" ").into(),
+        b.problem.as_str().into(),
+        "-".into(),
+        "-".into(),
+        "-".into(),
+        bad.into(),
+        thousands(sum(|b| b.nan)).into(),
+        thousands(sum(|b| b.inf)).into(),
+    ]
+}
+
 fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
     let path = sanitize(&m.path);
     let (verdict, color) = match m.status {
@@ -83,10 +200,11 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
     }
     writeln!(
         w,
-        "  {} of {} tensors, {} checked",
+        "  {} of {} tensors, {} checked{}",
         thousands(m.tensors_checked),
         thousands(m.tensor_count),
-        iec(m.checked_bytes)
+        iec(m.checked_bytes),
+        problem_counts(&m.bad_tensors)
     )?;
     for f in &m.files {
         if let Some(sha) = &f.sha256 {
@@ -138,49 +256,7 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
         )?;
     }
     if !m.bad_tensors.is_empty() {
-        let mut t = Table::new(&[
-            ("", Align::Left),
-            ("tensor", Align::Left),
-            ("type", Align::Left),
-            ("problem", Align::Left),
-            ("first bad block", Align::Right),
-            ("field", Align::Left),
-            ("at byte", Align::Right),
-            ("bad blocks", Align::Right),
-            ("NaN", Align::Right),
-            ("inf", Align::Right),
-        ])
-        .elide(1)
-        .droppable(&[8, 9, 5, 2]);
-        let multi = m.files.len() > 1;
-        for b in &m.bad_tensors {
-            let mut name = sanitize(&b.tensor).into_owned();
-            if multi {
-                name = format!("{name} ({})", sanitize(&b.file));
-            }
-            if b.truncated {
-                name.push_str(" [cut]");
-            }
-            let opt = |v: Option<u64>| v.map(thousands).unwrap_or_else(|| "-".into());
-            let bad = if b.problem == ProblemJson::AllZero {
-                format!("all {} zero", thousands(b.blocks))
-            } else {
-                format!("{} of {}", thousands(b.bad_blocks), thousands(b.blocks))
-            };
-            t.row(vec![
-                Cell::colored(b.severity.as_str(), severity_color(b.severity)),
-                name.into(),
-                b.ggml_type.clone().into(),
-                b.problem.as_str().into(),
-                opt(b.first_block).into(),
-                b.field.unwrap_or("-").into(),
-                opt(b.first_block_offset).into(),
-                bad.into(),
-                thousands(b.nan).into(),
-                thousands(b.inf).into(),
-            ]);
-        }
-        t.write(w, s, 2)?;
+        bad_tensor_table(m, w, s)?;
     }
     for f in &m.findings {
         let at = f
