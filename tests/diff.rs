@@ -154,6 +154,38 @@ fn real_models_differ() {
         .find(|c| c["role"] == "attn_q" && c["type_a"] == "Q5_0")
         .unwrap();
     assert_eq!(q["type_b"], "Q4_1");
+    // Tensors in one file only come grouped by role, blocks gathered.
+    assert_eq!(v["architecture"], serde_json::json!(["gemma3", "llama"]));
+    let g0 = &v["only_a_roles"][0];
+    assert_eq!(
+        (g0["role"].as_str(), g0["type"].as_str()),
+        (Some("attn_k_norm"), Some("F32"))
+    );
+    assert_eq!(
+        (
+            g0["tensors"].as_u64(),
+            g0["layers"].as_array().unwrap().len()
+        ),
+        (Some(18), 18)
+    );
+    let text = String::from_utf8(common::gguflens(&["diff", s(&g), s(&m)]).stdout).unwrap();
+    assert!(
+        text.contains(
+            "note: different architectures (gemma3 and llama): tensors are matched by name only"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Only in A (72 tensors)"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["attn_k_norm", "0–17", "F32", "18", "18.00", "KiB"]),
+        "{text}"
+    );
+    assert!(
+        text.lines().filter(|l| l.contains("attn_k_norm")).count() <= 2,
+        "{text}"
+    );
     let arch = v["metadata"]
         .as_array()
         .unwrap()
@@ -207,4 +239,23 @@ fn many_metadata_keys_are_matched_by_lookup() {
     let keys: Vec<&str> = r.metadata.iter().map(|m| m.key.as_str()).collect();
     assert_eq!(keys, ["k.7", "k.9", "only.7", "only.9"]);
     assert_eq!(r.same_keys, u64::from(n) - 2);
+}
+
+#[test]
+fn one_key_is_one_key() {
+    use gguflens::builder::{BValue, GgufBuilder};
+    let d = common::temp_dir("diff-one-key");
+    let make = |name: &str, v: u32| {
+        let p = d.join(name);
+        let b = GgufBuilder::new()
+            .kv("general.architecture", BValue::str("llama"))
+            .kv("llama.context_length", BValue::U32(v))
+            .tensor("blk.0.attn_q.weight", &[32, 2], gguflens::GgmlType::F32);
+        std::fs::write(&p, b.build()).unwrap();
+        p
+    };
+    let (a, b) = (make("a.gguf", 2048), make("b.gguf", 4096));
+    let text = String::from_utf8(common::gguflens(&["diff", s(&a), s(&b)]).stdout).unwrap();
+    assert!(text.contains("Metadata (1 key differs, 1 alike)"), "{text}");
+    assert!(!text.contains("different architectures"), "{text}");
 }

@@ -3,7 +3,7 @@
 use super::inspect::type_color;
 use super::table::{Align, Cell, Table};
 use super::{iec, params, sanitize, thousands, Color, Style};
-use crate::report::diff::{DiffReport, PairJson};
+use crate::report::diff::{DiffReport, LoneGroupJson, PairJson};
 use crate::text::layer_ranges;
 use std::io::{self, Write};
 
@@ -43,6 +43,48 @@ fn pair_cells(p: &PairJson) -> Vec<Cell> {
     ]
 }
 
+/// Tensors in one file only, a row per role and type with the blocks gathered.
+fn only_in(w: &mut dyn Write, s: Style, title: &str, groups: &[LoneGroupJson]) -> io::Result<()> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let n: u64 = groups.iter().map(|g| g.tensors).sum();
+    heading(
+        w,
+        s,
+        &format!("{title} ({})", count(n, "tensor", "tensors")),
+    )?;
+    let mut tb = Table::new(&[
+        ("role", Align::Left),
+        ("blocks", Align::Left),
+        ("type", Align::Left),
+        ("tensors", Align::Right),
+        ("bytes", Align::Right),
+    ])
+    .elide(0)
+    .droppable(&[3]);
+    for g in groups {
+        let blocks = if g.layers.is_empty() {
+            "–".to_string()
+        } else {
+            layer_ranges(&g.layers)
+        };
+        tb.row(vec![
+            Cell::from(sanitize(&g.role).into_owned()),
+            Cell::from(blocks),
+            Cell::colored(g.ty.clone(), type_color(&g.ty)),
+            Cell::from(thousands(g.tensors)),
+            Cell::from(iec(g.bytes)),
+        ]);
+    }
+    tb.write(w, s, 2)
+}
+
+/// `1 key`, `2 keys`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// Writes the report as text.
 pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     title(r, w, s)?;
@@ -68,13 +110,23 @@ fn title(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         sanitize(&ft(0))
     )?;
     writeln!(w, "      B {}  ({})", sanitize(&r.b), sanitize(&ft(1)))?;
+    if let [Some(x), Some(y)] = &r.architecture {
+        if x != y {
+            let note = format!(
+                "note: different architectures ({} and {}): tensors are matched by name only",
+                sanitize(x),
+                sanitize(y)
+            );
+            writeln!(w, "{}", s.wrap(Color::Yellow, &note, 2))?;
+        }
+    }
     if r.identical {
         writeln!(
             w,
-            "  {} identical tensor directories ({} tensors) and metadata ({} keys)",
+            "  {} identical tensor directories ({}) and metadata ({})",
             s.paint(Color::Green, "="),
-            thousands(r.same_tensors),
-            thousands(r.same_keys)
+            count(r.same_tensors, "tensor", "tensors"),
+            count(r.same_keys, "key", "keys")
         )?;
         return Ok(());
     }
@@ -163,29 +215,13 @@ fn changes(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     Ok(())
 }
 
-/// Tensors in only one file.
+/// Tensors in only one file, grouped by role and type.
 fn lone(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
-    for (title, list) in [("Only in A", &r.only_a), ("Only in B", &r.only_b)] {
-        if list.is_empty() {
-            continue;
-        }
-        heading(w, s, title)?;
-        for t in list.iter().take(50) {
-            writeln!(
-                w,
-                "  {}  {}  {}",
-                sanitize(&t.name),
-                s.paint(type_color(&t.ty), &t.ty),
-                iec(t.bytes)
-            )?;
-        }
-        if list.len() > 50 {
-            writeln!(
-                w,
-                "  … and {} more (--json lists them all)",
-                list.len() - 50
-            )?;
-        }
+    for (title, groups) in [
+        ("Only in A", &r.only_a_roles),
+        ("Only in B", &r.only_b_roles),
+    ] {
+        only_in(w, s, title, groups)?;
     }
     Ok(())
 }
@@ -244,8 +280,13 @@ fn metadata(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         w,
         s,
         &format!(
-            "Metadata ({} keys differ, {} alike)",
-            r.metadata.len(),
+            "Metadata ({} {}, {} alike)",
+            count(r.metadata.len() as u64, "key", "keys"),
+            if r.metadata.len() == 1 {
+                "differs"
+            } else {
+                "differ"
+            },
             thousands(r.same_keys)
         ),
     )?;

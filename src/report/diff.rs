@@ -23,6 +23,8 @@ pub struct DiffReport {
     pub identical: bool,
     /// `general.file_type` names (`Q4_K_M`) of A and B.
     pub file_type: [Option<String>; 2],
+    /// `general.architecture` of A and B.
+    pub architecture: [Option<String>; 2],
     /// Totals of A and B, and B − A.
     pub totals: PairJson,
     /// Tensors with equal type and shape in both.
@@ -33,6 +35,10 @@ pub struct DiffReport {
     pub only_a: Vec<LoneJson>,
     /// Tensors only in B.
     pub only_b: Vec<LoneJson>,
+    /// `only_a` grouped by role and type, blocks gathered.
+    pub only_a_roles: Vec<LoneGroupJson>,
+    /// `only_b` grouped by role and type, blocks gathered.
+    pub only_b_roles: Vec<LoneGroupJson>,
     /// Roles whose totals differ.
     pub roles: Vec<KeyedPairJson>,
     /// Per type, both files.
@@ -101,6 +107,56 @@ pub struct ChangeJson {
     /// Totals.
     #[serde(flatten)]
     pub pair: PairJson,
+}
+
+/// Tensors in one file only that share a role and a type (`attn_k_norm` F32 on blocks 0–17).
+#[derive(Debug, Clone, Serialize)]
+pub struct LoneGroupJson {
+    /// Role (`attn_k_norm`), or the tensor's name outside blocks.
+    pub role: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Blocks (empty outside blocks).
+    pub layers: Vec<u64>,
+    /// Tensors in the group.
+    pub tensors: u64,
+    /// Bytes of the group.
+    pub bytes: u64,
+}
+
+/// Groups tensors by role and type, in order of first appearance.
+fn lone_groups(list: &[LoneJson]) -> Vec<LoneGroupJson> {
+    let mut out: Vec<LoneGroupJson> = Vec::new();
+    for t in list {
+        let (section, role) = crate::layers::role::split(&t.name);
+        let layer = match section {
+            crate::layers::role::Section::Block(n) => Some(n),
+            _ => None,
+        };
+        let found = out
+            .iter_mut()
+            .find(|g| g.role == role && g.ty == t.ty && (layer.is_some() == !g.layers.is_empty()));
+        match found {
+            Some(g) => {
+                g.layers.extend(layer);
+                g.tensors += 1;
+                g.bytes = g.bytes.saturating_add(t.bytes);
+            }
+            None => out.push(LoneGroupJson {
+                role,
+                ty: t.ty.clone(),
+                layers: layer.into_iter().collect(),
+                tensors: 1,
+                bytes: t.bytes,
+            }),
+        }
+    }
+    for g in &mut out {
+        g.layers.sort_unstable();
+        g.layers.dedup();
+    }
+    out
 }
 
 /// A tensor in one file only.
@@ -188,8 +244,11 @@ impl DiffReport {
                 findings.push(FindingJson::new(p, f));
             }
         }
+        let only_a: Vec<LoneJson> = d.only_a.iter().map(|l| (&l.name, &l.side).into()).collect();
+        let only_b: Vec<LoneJson> = d.only_b.iter().map(|l| (&l.name, &l.side).into()).collect();
         DiffReport {
             schema: SCHEMA,
+            architecture: [a, b].map(|m| crate::model::identity(m).architecture),
             a: path_a.to_string(),
             b: path_b.to_string(),
             identical: d.identical(),
@@ -212,8 +271,10 @@ impl DiffReport {
                     pair: PairJson::new(c.a, c.b),
                 })
                 .collect(),
-            only_a: d.only_a.iter().map(|l| (&l.name, &l.side).into()).collect(),
-            only_b: d.only_b.iter().map(|l| (&l.name, &l.side).into()).collect(),
+            only_a_roles: lone_groups(&only_a),
+            only_b_roles: lone_groups(&only_b),
+            only_a,
+            only_b,
             roles: d
                 .roles
                 .iter()
