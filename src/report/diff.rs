@@ -136,7 +136,7 @@ fn lone_groups(list: &[LoneJson]) -> Vec<LoneGroupJson> {
         };
         let found = out
             .iter_mut()
-            .find(|g| g.role == role && g.ty == t.ty && (layer.is_some() == !g.layers.is_empty()));
+            .find(|g| g.role == role && g.ty == t.ty && (layer.is_some() != g.layers.is_empty()));
         match found {
             Some(g) => {
                 g.layers.extend(layer);
