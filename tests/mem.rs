@@ -772,3 +772,39 @@ fn hostile_metadata_without_k_tensors_saturates_in_every_figure() {
         assert!(x.total_bytes > 0 && !x.kv_reasons.is_empty());
     });
 }
+
+#[test]
+fn explain_words_the_compute_buffer_as_it_adds_up() {
+    if common::skip_without_models("mem::explain_words_the_compute_buffer_as_it_adds_up") {
+        return;
+    }
+    let g = common::gemma();
+    let out = common::gguflens(&["mem", g.to_str().unwrap(), "-c", "8192", "--explain"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Both devices have a compute buffer: the total is not "the larger of" the two terms.
+    assert!(!text.contains("(515.75 MiB) is the larger of"), "{text}");
+    assert!(
+        text.contains(
+            "the compute buffers total 515.75 MiB: 514.50 MiB on the device with the output layer"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("plus 1.25 MiB on the other devices"),
+        "{text}"
+    );
+    let cpu = common::gguflens(&[
+        "mem",
+        g.to_str().unwrap(),
+        "-c",
+        "8192",
+        "-ngl",
+        "0",
+        "--explain",
+    ]);
+    let text = String::from_utf8(cpu.stdout).unwrap();
+    assert!(
+        text.contains("the compute buffer (514.50 MiB) is the larger of"),
+        "{text}"
+    );
+}

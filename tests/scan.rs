@@ -625,3 +625,22 @@ fn kv_per_layer_arrays() {
     assert_eq!(scan::kv_bytes_per_token(&m), None);
     assert_eq!(scan::predicted_vram(&m, 4096), None);
 }
+
+#[test]
+fn ctx_0_is_named_for_what_it_computes_and_a_cut_file_stands_out() {
+    let d = common::temp_dir("scan-ctx0-cut");
+    let bytes = std::fs::read(common::fixture("tiny-llama-q4_k_m.gguf")).unwrap();
+    std::fs::write(d.join("cut.gguf"), &bytes[..bytes.len() - 4096]).unwrap();
+    let out = common::gguflens(&["scan", "--ctx", "0", d.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // --ctx 0 computes at each model's training context: the column says so, not "VRAM@0".
+    assert!(!text.contains("VRAM@0"), "{text}");
+    assert!(
+        text.contains("VRAM@CTX") && text.contains("at each model's training context"),
+        "{text}"
+    );
+    // The truncated file's row is marked, not ordinary-looking.
+    let row = text.lines().find(|l| l.contains("llama")).unwrap();
+    assert!(row.contains(".gguf [truncated-data]"), "{row}");
+}

@@ -3,6 +3,7 @@
 use super::table::{Align, Cell, Table};
 use super::{iec, params, sanitize, thousands, Color, Style};
 use crate::report::scan::{KindJson, ModelJson, ScanReport};
+use crate::report::SeverityJson;
 use std::io::{self, Write};
 
 /// Names listed per group of duplicates before `… (N more)`.
@@ -31,6 +32,15 @@ fn opt<T>(v: Option<T>, f: impl Fn(T) -> String) -> String {
     v.map_or_else(|| "—".to_string(), f)
 }
 
+/// `VRAM@4096`, or `VRAM@CTX` for `--ctx 0` (each model at its own training context).
+fn vram_label(ctx: u32) -> String {
+    if ctx == 0 {
+        "VRAM@CTX".into()
+    } else {
+        format!("VRAM@{ctx}")
+    }
+}
+
 fn row_cells(m: &ModelJson, name: String, attached: bool) -> Vec<Cell> {
     if m.error.is_some() {
         return vec![
@@ -42,9 +52,15 @@ fn row_cells(m: &ModelJson, name: String, attached: bool) -> Vec<Cell> {
             iec(m.size).into(),
         ];
     }
-    let name_cell = match &m.duplicate {
-        None => Cell::from(name),
-        Some(d) => Cell::colored(format!("{name} (dup {})", d.group), Color::Yellow),
+    // A file with an error (truncated data …) must not look like an ordinary row.
+    let error = m
+        .findings
+        .iter()
+        .find(|f| f.severity == SeverityJson::Error);
+    let name_cell = match (error, &m.duplicate) {
+        (Some(f), _) => Cell::colored(format!("{name} [{}]", f.code), Color::Red),
+        (None, None) => Cell::from(name),
+        (None, Some(d)) => Cell::colored(format!("{name} (dup {})", d.group), Color::Yellow),
     };
     let arch = opt(m.architecture.as_deref(), |a| sanitize(a).into_owned());
     let ty = opt(m.file_type.as_ref(), |t| sanitize(&t.name).into_owned());
@@ -90,7 +106,7 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
             roots.join(", ")
         }
     )?;
-    let vram_col = format!("VRAM@{}", r.ctx);
+    let vram_col = vram_label(r.ctx);
     let mut t = Table::new(&[
         ("MODEL", Align::Left),
         ("ARCH", Align::Left),
@@ -217,9 +233,14 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
             writeln!(w, "  {}", sanitize(x))?;
         }
     }
+    let at = if r.ctx == 0 {
+        "at each model's training context (CTX)".to_string()
+    } else {
+        format!("at a context of {}", thousands(r.ctx as u64))
+    };
     let note = format!(
-        "VRAM@{}: predicted GPU memory for full offload: weights + KV cache + compute buffer, as gguflens mem predicts it (an estimate; CUDA runtime overhead not included).",
-        r.ctx
+        "{}: predicted GPU memory for full offload {at}: weights + KV cache + compute buffer, as gguflens mem predicts it (an estimate; CUDA runtime overhead not included).",
+        vram_label(r.ctx)
     );
     writeln!(w, "\n{}", style.wrap(Color::Dim, &note, 0))?;
     Ok(())

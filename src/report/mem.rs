@@ -10,6 +10,30 @@ use crate::memory::{DeviceEstimate, Estimate, Figure, MemoryKind, MemoryParams};
 use crate::text::iec;
 use serde::Serialize;
 
+/// The compute buffer in words: one device's graph is the larger of the logits peak and the
+/// widest layer; the total over every device can be more than either.
+fn compute_reason(total: u64, n_vocab: u64, head: u64, layer: u64) -> String {
+    let larger = head.max(layer);
+    let what = format!(
+        "the larger of the logits peak (n_vocab {n_vocab} × outputs × 4 B + activations = {}) and the widest layer ({})",
+        iec(head),
+        iec(layer)
+    );
+    if total == larger {
+        format!(
+            "the compute buffer ({}) is {what}; the rule has no term for it",
+            iec(total)
+        )
+    } else {
+        format!(
+            "the compute buffers total {}: {} on the device with the output layer, {what}, plus {} on the other devices; the rule has no term for it",
+            iec(total),
+            iec(larger),
+            iec(total.saturating_sub(larger))
+        )
+    }
+}
+
 /// Schema identifier of this report.
 pub const SCHEMA: &str = "gguflens.mem/1";
 
@@ -538,12 +562,7 @@ fn total_reason(r: &TotalReason) -> String {
             n_vocab,
             head,
             layer,
-        } => format!(
-            "the compute buffer ({}) is the larger of the logits peak (n_vocab {n_vocab} × outputs × 4 B + activations = {}) and the widest layer ({}); the rule has no term for it",
-            iec(*compute),
-            iec(*head),
-            iec(*layer)
-        ),
+        } => compute_reason(*compute, *n_vocab, *head, *layer),
         TotalReason::KvNotAShareOfTheFile { kv, fifth_of_file } => format!(
             "the KV cache is {} at this context, not a fixed 20 % of the file ({})",
             iec(*kv),

@@ -36,7 +36,7 @@ row); 64 usage error.")]
 pub struct Args {
     /// Directories (or files) to scan; default: the standard model locations that exist.
     pub dirs: Vec<PathBuf>,
-    /// Context length for the VRAM column.
+    /// Context length for the VRAM column; 0 = each model's training context (VRAM@CTX).
     #[arg(long, default_value_t = 4096)]
     pub ctx: u32,
     /// Sort by a column (text A to Z, numbers largest first).
