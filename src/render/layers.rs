@@ -356,3 +356,50 @@ fn experts(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// The CSV header of `layers --csv`.
+pub const CSV_COLUMNS: &[&str] = &[
+    "name",
+    "section",
+    "layer",
+    "role",
+    "type",
+    "shape",
+    "parameters",
+    "bytes",
+    "bits_per_weight",
+    "rule",
+    "verdict",
+];
+
+/// `layers --csv`: a line per tensor, with its block, role, type and the quantization rule that
+/// explains it.
+pub fn csv(r: &LayersReport, w: &mut dyn Write) -> io::Result<()> {
+    super::csv_line(
+        w,
+        &CSV_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+    )?;
+    for t in &r.tensors {
+        let shape: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+        super::csv_line(
+            w,
+            &[
+                t.name.clone(),
+                t.section.to_string(),
+                t.layer.map_or(String::new(), |l| l.to_string()),
+                t.role.clone(),
+                t.ty.clone(),
+                shape.join("x"),
+                t.parameters.to_string(),
+                t.bytes.to_string(),
+                t.bpw.map_or(String::new(), |b| format!("{b:.4}")),
+                t.rule.unwrap_or("").to_string(),
+                t.verdict.unwrap_or("").to_string(),
+            ],
+        )?;
+    }
+    Ok(())
+}

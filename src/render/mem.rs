@@ -414,3 +414,58 @@ pub fn render(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> 
     }
     Ok(())
 }
+
+/// The CSV header of `mem --csv`.
+pub const CSV_COLUMNS: &[&str] = &[
+    "n_ctx",
+    "n_gpu_layers",
+    "device",
+    "layers",
+    "output_layer",
+    "weights",
+    "kv_full",
+    "kv_swa",
+    "recurrent",
+    "output",
+    "compute",
+    "overhead",
+    "total",
+    "total_exact",
+];
+
+/// `mem --csv`: a line per context and device (the sweep, or the one context of `-c`), in
+/// bytes.
+pub fn csv(r: &MemReport, w: &mut dyn Write) -> io::Result<()> {
+    super::csv_line(
+        w,
+        &CSV_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+    )?;
+    for p in &r.predictions {
+        for d in &p.devices {
+            let n = |v: u64| v.to_string();
+            super::csv_line(
+                w,
+                &[
+                    n(p.context.n_ctx as u64),
+                    n(p.n_gpu_layers as u64),
+                    d.device.clone(),
+                    n(d.layers as u64),
+                    d.output_layer.to_string(),
+                    n(d.weights.bytes),
+                    n(d.kv.k + d.kv.v),
+                    n(d.kv.swa_k + d.kv.swa_v),
+                    n(d.recurrent.bytes),
+                    n(d.output.bytes),
+                    n(d.compute.bytes),
+                    n(d.overhead.bytes),
+                    n(d.total.bytes),
+                    d.total.exact.to_string(),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}

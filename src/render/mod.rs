@@ -120,3 +120,13 @@ impl Style {
         format!("\x1b[{code}m{s}\x1b[0m")
     }
 }
+
+/// Writes one CSV line (RFC 4180 quoting), every field sanitized: text from a file never
+/// reaches a terminal raw, even through `cat` of a CSV.
+pub fn csv_line(w: &mut dyn std::io::Write, fields: &[String]) -> std::io::Result<()> {
+    let quoted: Vec<String> = fields
+        .iter()
+        .map(|f| scan::csv_field(&sanitize(f)))
+        .collect();
+    writeln!(w, "{}", quoted.join(","))
+}

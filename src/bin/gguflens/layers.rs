@@ -36,8 +36,11 @@ pub struct Args {
     /// The GGUF file (any shard of a split set reads the whole set).
     pub file: PathBuf,
     /// Print the report as JSON (schema gguflens.layers/1, docs/JSON.md).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV: a line per tensor (block, role, type, bytes, bits per weight, rule).
+    #[arg(long)]
+    pub csv: bool,
     /// Also write an SVG heat map (blocks × roles) to this file.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
@@ -57,7 +60,11 @@ pub fn run(a: Args, ui: Ui) -> Result<Status, CliError> {
         ui.note(&format!("wrote the heat map to {}", p.display()));
     }
     crate::cli::emit(a.json, &report, |w| {
-        gguflens::render::layers::render(&report, w, ui.style)
+        if a.csv {
+            gguflens::render::layers::csv(&report, w)
+        } else {
+            gguflens::render::layers::render(&report, w, ui.style)
+        }
     })?;
     Ok(
         if model.has_problems() || (a.check && report.rules.unexplained_count > 0) {

@@ -47,8 +47,11 @@ pub struct Args {
     #[arg(long)]
     pub explain: bool,
     /// Print the report as JSON (schema gguflens.mem/1, docs/JSON.md).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV: a line per context and device, in bytes (the sweep, or the context of -c).
+    #[arg(long, conflicts_with = "fit")]
+    pub csv: bool,
 }
 
 /// llama.cpp's options in `--help`, completions and the man page, made from the one table in
@@ -206,7 +209,13 @@ pub fn run(a: Args, launch: LaunchArgs, ui: Ui) -> Result<Status, CliError> {
         fit.as_ref(),
         a.explain,
     );
-    crate::cli::emit(a.json, &report, |w| render(&report, w, ui.style))?;
+    crate::cli::emit(a.json, &report, |w| {
+        if a.csv {
+            gguflens::render::mem::csv(&report, w)
+        } else {
+            render(&report, w, ui.style)
+        }
+    })?;
     Ok(if model.has_problems() {
         Status::Problems
     } else {
