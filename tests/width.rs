@@ -54,6 +54,7 @@ fn a_name_never_sets_the_width_of_a_table_even_in_a_pipe() {
     let widest = out
         .lines()
         .skip(1)
+        .take_while(|l| !l.is_empty())
         .map(|l| l.chars().count())
         .max()
         .unwrap();

@@ -64,8 +64,12 @@ pub fn render(
     Ok(())
 }
 
-/// Tensors with the same problem beyond this many are folded into one row.
-const FOLD_AFTER: usize = 3;
+/// All-zero tensors beyond this many are folded into one row (they carry nothing of their own
+/// but the name).
+const FOLD_ZERO_AFTER: usize = 3;
+/// Tensors with another problem (each with its own first bad block and offset) beyond this
+/// many are folded into one row; --json lists them all.
+const FOLD_AFTER: usize = 20;
 
 /// ` · 338 tensors all-zero, 2 non-finite` for the verdict line; empty when nothing is bad.
 fn problem_counts(bad: &[BadTensorJson]) -> String {
@@ -113,11 +117,16 @@ fn bad_tensor_table(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()
     .droppable(&[8, 9, 5, 2]);
     let multi = m.files.len() > 1;
     for group in by_problem(&m.bad_tensors) {
-        for b in group.iter().take(FOLD_AFTER) {
+        let keep = if group[0].problem == ProblemJson::AllZero {
+            FOLD_ZERO_AFTER
+        } else {
+            FOLD_AFTER
+        };
+        for b in group.iter().take(keep) {
             t.row(bad_row(b, multi));
         }
-        if group.len() > FOLD_AFTER {
-            t.row(folded_row(&group[FOLD_AFTER..]));
+        if group.len() > keep {
+            t.row(folded_row(&group[keep..]));
         }
     }
     t.write(w, s, 2)
@@ -157,6 +166,10 @@ fn folded_row(rest: &[&BadTensorJson]) -> Vec<Cell> {
     let mut types: Vec<&str> = rest.iter().map(|b| b.ggml_type.as_str()).collect();
     types.sort_unstable();
     types.dedup();
+    if types.len() > 3 {
+        types.truncate(3);
+        types.push("…");
+    }
     let sum = |f: fn(&BadTensorJson) -> u64| rest.iter().map(|b| f(b)).sum::<u64>();
     let bad = if b.problem == ProblemJson::AllZero {
         format!("all {} zero", thousands(sum(|b| b.blocks)))
