@@ -89,3 +89,26 @@ fn inspect_and_mem_tables_fit() {
         }
     }
 }
+
+#[test]
+fn prose_wraps_at_whole_words_within_the_width() {
+    let tiny = common::fixture("tiny-llama-q4_k_m.gguf");
+    let t = tiny.to_str().unwrap();
+    for width in [80, 60] {
+        let out = run(&["layers", t], Some(width));
+        let why = out
+            .split("Why (llama.cpp's quantization rules)")
+            .nth(1)
+            .unwrap();
+        for l in why.lines() {
+            assert!(l.chars().count() <= width, "{width}: {l:?}\n{why}");
+        }
+        let out = run(
+            &["inspect", t, "--no-metadata", "--no-tensors"],
+            Some(width),
+        );
+        for l in out.lines().take_while(|l| !l.starts_with("Types")) {
+            assert!(l.chars().count() <= width, "{width}: {l:?}\n{out}");
+        }
+    }
+}

@@ -187,7 +187,8 @@ fn changes(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             ("Δ BPW", Align::Right),
         ])
         .elide(0)
-        .droppable(&[4, 5]);
+        .elide(1)
+        .droppable(&[4, 5, 7]);
         for c in &r.changes {
             let blocks = if c.layers.is_empty() {
                 "–".to_string()

@@ -55,7 +55,10 @@ pub fn value_text(v: &serde_json::Value, max: usize) -> String {
 }
 
 fn kv_line(w: &mut dyn Write, s: Style, k: &str, v: &str) -> io::Result<()> {
-    writeln!(w, "  {}{}", s.paint_padded(Color::Dim, k, 18), v).and(Ok(()))
+    let label = s.paint_padded(Color::Dim, k, 18);
+    // The label's escape sequences do not count: fill the value after 20 visible columns.
+    let value = s.fill(&" ".repeat(20), v, 20);
+    writeln!(w, "  {label}{}", &value[20..]).and(Ok(()))
 }
 
 fn heading(w: &mut dyn Write, s: Style, h: &str) -> io::Result<()> {

@@ -168,14 +168,14 @@ fn summary(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             d
         )?;
     }
-    writeln!(
-        w,
-        "  actual     {} parameters in {} ({} bytes): {} bits per weight",
+    let actual = format!(
+        "{} parameters in {} ({} bytes): {} bits per weight",
         params(r.totals.parameters),
         iec(r.totals.bytes),
         thousands(r.totals.bytes),
         bpw(r.totals.bpw)
-    )?;
+    );
+    writeln!(w, "{}", s.fill("  actual     ", &actual, 13))?;
 
     writeln!(w)?;
     let mut tb = Table::new(&[
@@ -271,7 +271,7 @@ fn why(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         let mut as_labelled = 0u64;
         for e in &r.rules.explanations {
             if e.deviates {
-                writeln!(w, "  • {}", sanitize(&e.text))?;
+                writeln!(w, "{}", s.fill("  • ", &sanitize(&e.text), 4))?;
             } else {
                 as_labelled += e.totals.tensors;
             }
@@ -281,26 +281,28 @@ fn why(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         }
         let ft = r.file_type.as_ref().map_or("?", |f| f.name.as_str());
         if r.rules.unexplained.is_empty() {
-            writeln!(
-                w,
-                "  {} {} of {} tensors explained by the {} rules, 0 unexplained",
-                s.paint(Color::Green, "✓"),
+            let text = format!(
+                "{} of {} tensors explained by the {} rules, 0 unexplained",
                 thousands(r.rules.explained),
                 thousands(r.totals.tensors),
                 sanitize(ft)
-            )?;
+            );
+            let first = format!("  {} ", s.paint(Color::Green, "✓"));
+            // The mark's escape sequences do not count: fill after 4 visible columns.
+            let filled = s.fill("    ", &text, 4);
+            writeln!(w, "{first}{}", &filled[4..])?;
         } else {
-            writeln!(
-                w,
-                "  {} {} tensors the {} rules do not explain (custom --tensor-type, \
+            let text = format!(
+                "{} tensors the {} rules do not explain (custom --tensor-type, \
                  --output-tensor-type, an importance-matrix rule, another llama.cpp version, \
                  a mislabelled or edited file):",
-                s.paint(Color::Yellow, "!"),
                 thousands(r.rules.unexplained_count),
                 sanitize(ft)
-            )?;
+            );
+            let filled = s.fill("    ", &text, 4);
+            writeln!(w, "  {} {}", s.paint(Color::Yellow, "!"), &filled[4..])?;
             for u in r.rules.unexplained.iter().take(40) {
-                writeln!(w, "    {}", sanitize(&u.text))?;
+                writeln!(w, "{}", s.fill("    ", &sanitize(&u.text), 6))?;
             }
             if r.rules.unexplained.len() > 40 {
                 writeln!(

@@ -121,7 +121,7 @@ fn header(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> {
     if m.memory == MemoryKindJson::None {
         facts.push("no KV cache".into());
     }
-    writeln!(w, "  {}", facts.join(" · "))?;
+    writeln!(w, "{}", style.fill("  ", &facts.join(" · "), 4))?;
     let s = &r.settings;
     let ngl = if s.n_gpu_layers < 0 {
         "all".to_string()
@@ -208,13 +208,13 @@ fn sweep(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> {
             })
             .collect();
         writeln!(w, "  weights: {}", wts.join(", "))?;
-        writeln!(
-            w,
-            "  KV per token: {} · output buffer {} · GPU overhead {} per GPU",
+        let line = format!(
+            "KV per token: {} · output buffer {} · GPU overhead {} per GPU",
             iec(last.kv_bytes_per_token),
             iec(last.devices[0].output.bytes),
             iec(r.settings.gpu_overhead)
-        )?;
+        );
+        writeln!(w, "{}", style.fill("  ", &line, 4))?;
     }
     Ok(())
 }
@@ -388,21 +388,21 @@ pub fn render(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> 
         let p = &r.predictions[0];
         writeln!(w, "  {}", context_line(r, p))?;
         device_table(p, w, style)?;
-        writeln!(
-            w,
-            "  KV per token {} · {}",
+        let line = format!(
+            "KV per token {} · {}",
             iec(p.kv_bytes_per_token),
             style.paint(
                 Color::Dim,
                 "~ marks estimates; the rest is llama.cpp's allocation to the byte"
             )
-        )?;
+        );
+        writeln!(w, "{}", style.fill("  ", &line, 4))?;
     } else {
         sweep(r, w, style)?;
         writeln!(
             w,
-            "  {}",
-            style.paint(Color::Dim, "~ marks estimates (compute buffer, GPU overhead); KV is exact. -c N for one context per device.")
+            "{}",
+            style.wrap(Color::Dim, "~ marks estimates (compute buffer, GPU overhead); KV is exact. -c N for one context per device.", 2)
         )?;
     }
     if let Some(x) = &r.explain {

@@ -101,6 +101,37 @@ impl Style {
             .join("\n")
     }
 
+    /// `text` (no escape sequences in it) after `first`, continued on lines indented by
+    /// `hang` spaces, at whole words, within the style's width (one line without a width).
+    pub fn fill(&self, first: &str, text: &str, hang: usize) -> String {
+        let Some(width) = self.width else {
+            return format!("{first}{text}");
+        };
+        let room = |indent: usize| width.saturating_sub(indent).max(20);
+        let mut out = first.to_string();
+        let mut used = first.chars().count();
+        let mut limit = room(0);
+        let mut fresh = true;
+        for word in text.split(' ') {
+            let n = word.chars().count();
+            if !fresh && used + 1 + n > limit {
+                out.push('\n');
+                out.push_str(&" ".repeat(hang));
+                used = hang;
+                limit = room(0);
+                fresh = true;
+            }
+            if !fresh {
+                out.push(' ');
+                used += 1;
+            }
+            out.push_str(word);
+            used += n;
+            fresh = false;
+        }
+        out
+    }
+
     /// Wraps text in the color's escape sequence when color is on.
     pub fn paint(&self, c: Color, s: &str) -> String {
         if !self.color {

@@ -205,7 +205,7 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
     if !errors.is_empty() {
         writeln!(w, "\n{}", style.paint(Color::Red, "Problems"))?;
         for e in &errors {
-            writeln!(w, "  {e}")?;
+            writeln!(w, "{}", style.fill("  ", e, 4))?;
         }
     }
     if !dups.is_empty() {

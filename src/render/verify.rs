@@ -36,7 +36,7 @@ pub fn render(
             sm.models, sm.clean, sm.problems, sm.unreadable
         )?;
     }
-    if let Some(e) = elapsed {
+    if let Some(e) = elapsed.filter(|_| sm.checked_bytes + sm.hashed_bytes > 0) {
         let bytes = sm.checked_bytes.max(sm.hashed_bytes);
         let secs = e.as_secs_f64();
         let rate = if secs > 0.0 {
@@ -209,7 +209,7 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
     )?;
     if let Some(e) = &m.error {
         writeln!(w)?;
-        return writeln!(w, "  {}", sanitize(e));
+        return writeln!(w, "{}", s.fill("  ", &sanitize(e), 4));
     }
     writeln!(
         w,
