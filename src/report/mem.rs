@@ -167,6 +167,17 @@ pub struct SettingsJson {
     pub gpus: usize,
     /// `--gpu-overhead` bytes per GPU in use.
     pub gpu_overhead: u64,
+    /// `--cpu`: the target CPU kind (`generic`, `x86-avx2`, `x86-avx512`, `arm-dotprod`,
+    /// `arm-i8mm`).
+    pub cpu: &'static str,
+    /// `--no-host`.
+    pub no_host: bool,
+    /// The CPU kind whose repack copy the prediction includes (`generic` when none applies:
+    /// layers offloaded without `--no-host`).
+    pub cpu_repack: &'static str,
+    /// The figures that depend on the target CPU in this prediction (empty when no weight is
+    /// repacked).
+    pub cpu_dependent: Vec<&'static str>,
 }
 
 /// A byte count and whether it is exact.
@@ -215,6 +226,8 @@ pub struct DeviceJson {
     pub weights_mapped: u64,
     /// Of the weights, MoE expert tensors.
     pub weights_experts: u64,
+    /// Of the weights, the CPU's `CPU_REPACK` buffer (depends on `settings.cpu_repack`).
+    pub weights_repack: u64,
     /// Blocks placed here.
     pub layers: u32,
     /// Whether the output layer is here.
@@ -240,6 +253,7 @@ impl DeviceJson {
             weights: d.weights.into(),
             weights_mapped: d.weights_mapped,
             weights_experts: d.weights_experts,
+            weights_repack: d.weights_repack,
             layers: d.layers,
             output_layer: d.output_layer,
             kv: KvJson {
@@ -556,6 +570,14 @@ fn total_reason(r: &TotalReason) -> String {
     }
 }
 
+/// The JSON figures the target CPU changes when weights are repacked.
+const CPU_DEPENDENT: &[&str] = &[
+    "devices[CPU].weights",
+    "devices[CPU].weights_repack",
+    "devices[CPU].total",
+    "cpu_total",
+];
+
 impl MemReport {
     /// Builds the report. `ctx_size` is `-c` as given (`None` for a sweep).
     pub fn build(
@@ -581,6 +603,16 @@ impl MemReport {
             ExplainJson::new(e, i, file_bytes)
         });
         let mut notes = first.notes.clone();
+        let repacked = estimates
+            .iter()
+            .chain(fit.map(|f| &f.estimate))
+            .any(|e| e.cpu().weights_repack > 0);
+        if repacked {
+            notes.push(format!(
+                "CPU weights include llama.cpp's CPU_REPACK copy for a {} CPU (--cpu): the CPU weights, total and committed memory depend on the target CPU",
+                p.repack_cpu().name()
+            ));
+        }
         notes.push(
             "GPU figures follow the CUDA backend's allocation rules; the runtime overhead is a default (--gpu-overhead)"
                 .into(),
@@ -629,6 +661,14 @@ impl MemReport {
                 tensor_split: p.tensor_split.clone(),
                 gpus: first.gpus().len(),
                 gpu_overhead: p.gpu_overhead,
+                cpu: p.cpu.name(),
+                no_host: p.no_host,
+                cpu_repack: p.repack_cpu().name(),
+                cpu_dependent: if repacked {
+                    CPU_DEPENDENT.to_vec()
+                } else {
+                    Vec::new()
+                },
             },
             predictions: estimates.iter().map(PredictionJson::new).collect(),
             fit: fit.map(FitJson::new),

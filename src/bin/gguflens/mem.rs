@@ -2,7 +2,7 @@
 
 use crate::cli::CliError;
 use crate::Status;
-use gguflens::memory::{self, CacheType, FlashAttn, MemoryParams, DEFAULT_GPU_OVERHEAD};
+use gguflens::memory::{self, CacheType, CpuKind, FlashAttn, MemoryParams, DEFAULT_GPU_OVERHEAD};
 use gguflens::render::mem::render;
 use gguflens::render::Style;
 use gguflens::report::mem::MemReport;
@@ -79,6 +79,14 @@ pub struct Args {
     /// Runtime memory per GPU in use outside llama.cpp's buffers (CUDA context, cuBLAS).
     #[arg(long = "gpu-overhead", value_parser = parse_size, value_name = "SIZE")]
     pub gpu_overhead: Option<u64>,
+    /// The CPU llama.cpp runs on, for its CPU_REPACK copy of weights: generic, x86-avx2,
+    /// x86-avx512, arm-dotprod, arm-i8mm. Default: this machine.
+    #[arg(long = "cpu", value_parser = parse_cpu, value_name = "KIND")]
+    pub cpu: Option<CpuKind>,
+    /// No GPU host buffer for CPU weights (llama.cpp's --no-host): partly offloaded runs get
+    /// the CPU_REPACK copy too.
+    #[arg(long = "no-host")]
+    pub no_host: bool,
     /// GPU budgets: find the largest context and layer count that fit.
     #[arg(long = "fit", value_parser = parse_sizes, value_name = "SIZE[,SIZE…]")]
     pub fit: Option<Budgets>,
@@ -152,6 +160,15 @@ fn parse_fa(s: &str) -> Result<FlashAttn, String> {
         "auto" | "-1" => Ok(FlashAttn::Auto),
         _ => Err(format!("'{s}': expected on, off or auto")),
     }
+}
+
+fn parse_cpu(s: &str) -> Result<CpuKind, String> {
+    CpuKind::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown CPU kind '{s}' (expected {})",
+            CpuKind::ALL.map(|k| k.name()).join(", ")
+        )
+    })
 }
 
 fn parse_ngl(s: &str) -> Result<i32, String> {
@@ -246,6 +263,8 @@ impl Args {
                 None => 1,
             },
             gpu_overhead: self.gpu_overhead.unwrap_or(DEFAULT_GPU_OVERHEAD),
+            cpu: self.cpu.unwrap_or_else(CpuKind::host),
+            no_host: self.no_host,
         }
     }
 }
