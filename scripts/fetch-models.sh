@@ -3,7 +3,8 @@
 #   Gemma 3 270M Q4_K_M (four PyPI wheels, concatenated), SmolLM2-135M-Instruct Q4_1, and
 #   Qwen2.5-Coder-1.5B-Instruct Q4_K_M (22 PyPI wheels; the tests read its header only, so by
 #   default only the first wheel is fetched and the rest of the file is left a sparse hole:
-#   GGUFLENS_FULL_QWEN=1 fetches all 22, which llama.cpp needs to load it).
+#   GGUFLENS_FULL_QWEN=1 fetches all 22, which llama.cpp needs to load it), and four of
+#   llama.cpp's vocabulary-only tokenizer files.
 # Cache: $GGUFLENS_MODELS, default ~/.cache/gguflens/models. Safe to run again: checks sha256.
 set -euo pipefail
 dir="${GGUFLENS_MODELS:-$HOME/.cache/gguflens/models}"
@@ -65,6 +66,31 @@ elif ! qwen_head_ok; then
   truncate -s "$qwen_size" "$qwen.tmp"
   mv "$qwen.tmp" "$qwen"
   qwen_head_ok || { echo "sha256 mismatch for the header of $qwen" >&2; exit 1; }
+fi
+
+# llama.cpp's tokenizer test files (vocabulary only, no tensors), from the llama-cpp-python
+# source package that vendors llama.cpp (its models/ folder).
+vocab="$dir/vocab"
+vocab_files="qwen2:44c2f46b715f585c6ab513970e8a006bfa5badd6108560054921cf598d154d8c
+qwen35:63ed952ff338996cf0bdf24a7b10015124273f75c6dc9bb427356aa3f67ec62c
+gpt-2:cedc56ca6e2e89f63e781696d1fd76b4b1d49e6720dee86463e915f6e90016ac
+llama-spm:16c3724582d59aa8bf84711894e833f916ee46a31d80e21312759c48bf8d0e69"
+vocab_ok() {
+  local line
+  for line in $vocab_files; do
+    check "$vocab/ggml-vocab-${line%%:*}.gguf" "${line#*:}" || return 1
+  done
+}
+if ! vocab_ok; then
+  mkdir -p "$vocab"
+  "$py" -m pip download -q --no-deps --no-binary llama-cpp-python -d "$work" "llama-cpp-python==0.3.36"
+  for line in $vocab_files; do
+    name="ggml-vocab-${line%%:*}.gguf"
+    tar -xzf "$work"/llama_cpp_python-0.3.36.tar.gz -C "$work" \
+      "llama_cpp_python-0.3.36/vendor/llama.cpp/models/$name"
+    cp "$work/llama_cpp_python-0.3.36/vendor/llama.cpp/models/$name" "$vocab/$name"
+  done
+  vocab_ok || { echo "sha256 mismatch in $vocab" >&2; exit 1; }
 fi
 
 echo "models in $dir:"

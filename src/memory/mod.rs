@@ -92,6 +92,9 @@ pub enum MemoryError {
     },
     /// A setting out of range.
     BadParam(String),
+    /// The file holds no tensors (a vocabulary-only file such as llama.cpp's tokenizer test
+    /// data): llama.cpp cannot load it as a model.
+    NoTensors,
 }
 
 impl fmt::Display for MemoryError {
@@ -138,6 +141,9 @@ impl fmt::Display for MemoryError {
                 "tensor {tensor} has {found} rows, but the metadata (head_count_kv × key_length) implies {expected}; llama.cpp refuses such a file"
             ),
             MemoryError::BadParam(m) => f.write_str(m),
+            MemoryError::NoTensors => f.write_str(
+                "no tensors: a vocabulary-only file (tokenizer data, no weights), which llama.cpp cannot load as a model",
+            ),
         }
     }
 }

@@ -38,7 +38,8 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     summary(r, w, s)?;
     upgrades(r, w, s)?;
     why(r, w, s)?;
-    experts(r, w, s)
+    experts(r, w, s)?;
+    super::findings::section(w, s, &r.findings)
 }
 
 /// The title: file, architecture, labelled type, counts.

@@ -421,5 +421,5 @@ pub fn render(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> 
     for n in &r.notes {
         writeln!(w, "  {}", style.paint(Color::Dim, &format!("note: {n}")))?;
     }
-    Ok(())
+    super::findings::section(w, style, &r.findings)
 }

@@ -32,6 +32,8 @@ pub struct MemReport {
     pub explain: Option<ExplainJson>,
     /// What is approximate for this model.
     pub notes: Vec<String>,
+    /// Findings of the file (a cut file, say): why the command exits 2 (docs/JSON.md).
+    pub findings: Vec<super::FindingJson>,
 }
 
 wire_enum! {
@@ -609,7 +611,7 @@ impl MemReport {
             .any(|e| e.cpu().weights_repack > 0);
         if repacked {
             notes.push(format!(
-                "CPU weights include llama.cpp's CPU_REPACK copy for a {} CPU (--cpu): the CPU weights, total and committed memory depend on the target CPU",
+                "CPU weights include llama.cpp's CPU_REPACK copy for the {} CPU kind (--cpu): the CPU weights, total and committed memory depend on the target CPU",
                 p.repack_cpu().name()
             ));
         }
@@ -674,6 +676,7 @@ impl MemReport {
             fit: fit.map(FitJson::new),
             explain,
             notes,
+            findings: Vec::new(),
         }
     }
 }

@@ -41,6 +41,15 @@ pub fn qwen15b() -> PathBuf {
     real_model("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
 }
 
+/// One of llama.cpp's vocabulary-only tokenizer files (`qwen2`, `qwen35`, `gpt-2`,
+/// `llama-spm`): `models/ggml-vocab-NAME.gguf` of the llama-cpp-python source package.
+pub fn vocab(name: &str) -> PathBuf {
+    real_model(&format!("vocab/ggml-vocab-{name}.gguf"))
+}
+
+/// The vocabulary-only files [`vocab`] knows.
+pub const VOCABS: [&str; 4] = ["qwen2", "qwen35", "gpt-2", "llama-spm"];
+
 /// A committed fixture.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

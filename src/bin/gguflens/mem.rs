@@ -25,7 +25,11 @@ Sizes take IEC or SI units: 24GiB, 512MiB, 8GB; a bare number is MiB.
 llama.cpp's --fit answers it (1 GiB kept free per GPU, context not below 4096).
 --explain: the formulas with this file's numbers, next to the rules of thumb.
 
-Exit status: 0 clean, 1 unreadable or impossible settings, 2 readable with findings.")]
+--cpu KIND: the CPU llama.cpp runs on (default: this one), for the CPU_REPACK copy it makes of
+Q4_0/Q4_K/IQ4_NL/… weights when nothing is offloaded (or with --no-host); generic for none.
+
+Exit status: 0 clean, 1 unreadable, impossible settings or a file without tensors (vocabulary
+only), 2 readable with findings (listed after the report).")]
 pub struct Args {
     /// The GGUF file (any shard of a split set).
     pub file: PathBuf,
@@ -284,14 +288,17 @@ pub fn run(a: Args, style: Style) -> Result<Status, CliError> {
     } else {
         (memory::sweep(&model, &p).map_err(err)?, None)
     };
-    let report = MemReport::build(
-        &name,
-        model.file_size(),
-        a.ctx_size,
-        &estimates,
-        fit.as_ref(),
-        a.explain,
-    );
+    let report = MemReport {
+        findings: gguflens::report::findings_of(&model),
+        ..MemReport::build(
+            &name,
+            model.file_size(),
+            a.ctx_size,
+            &estimates,
+            fit.as_ref(),
+            a.explain,
+        )
+    };
     crate::cli::emit(a.json, &report, |w| render(&report, w, style))?;
     Ok(if model.has_problems() {
         Status::Problems
