@@ -394,7 +394,7 @@ impl ArchParams {
             .architecture()
             .ok_or_else(|| MemoryError::MissingKey("general.architecture".into()))?
             .into_owned();
-        if model.tensor_count() == 0 {
+        if model.tensor_count() == 0 && model.gguf().get("tokenizer.ggml.model").is_some() {
             return Err(MemoryError::NoTensors);
         }
         let m = Meta {

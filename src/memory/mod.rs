@@ -92,8 +92,8 @@ pub enum MemoryError {
     },
     /// A setting out of range.
     BadParam(String),
-    /// The file holds no tensors (a vocabulary-only file such as llama.cpp's tokenizer test
-    /// data): llama.cpp cannot load it as a model.
+    /// The file holds a tokenizer but no tensors (a vocabulary-only file such as llama.cpp's
+    /// tokenizer test data): llama.cpp cannot load it as a model.
     NoTensors,
 }
 
