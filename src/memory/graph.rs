@@ -9,7 +9,8 @@
 //!
 //! * attention input: RMS norm of the residual (a new tensor: the residual is read again by
 //!   the skip connection), scaled in place;
-//! * Q, K, V projections (`[d·heads, T]`), rope in place; K and V are copied into the cache
+//! * Q, K, V projections (`[d·heads, T]`), rope into a new tensor (its input is a reshape view,
+//!   which ggml-alloc never reuses; after a Q/K norm, in place); K and V are copied into the cache
 //!   (`set_rows`) and freed;
 //! * with flash attention one fused op writes `[d_v·heads, T]`; without it the scores
 //!   `[n_kv, T, heads]` are materialized (softmax in place), multiplied with V and made
@@ -184,10 +185,18 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes) -> (Graph, Id) {
             // sliding-window variant (`llm_graph_input_attn_kv_iswa`) expands Q, K, V.
             // With Q/K norms (`attn_q_norm`, `attn_k_norm`) the projection is also read
             // through a view, so the norm cannot reuse it and gets a tensor of its own.
+            // Rope reads the projection through a reshape view. ggml-alloc reuses only memory
+            // it allocated itself for an in-place op, and a view has none
+            // (`ggml_gallocr_is_own`), so rope on the reshaped projection gets a tensor of its
+            // own; after a Q/K norm (itself a new tensor) it runs in place.
             let qk = |g: &mut Graph, size: u64| {
                 let x = g.op(size, &[an]);
-                let x = if ap.qk_norm { g.op(size, &[x]) } else { x };
-                g.same(&[x, pos])
+                if ap.qk_norm {
+                    let x = g.op(size, &[x]);
+                    g.same(&[x, pos])
+                } else {
+                    g.op(size, &[x, pos])
+                }
             };
             let q = qk(&mut g, mul(&[4, dk, h, t]));
             let (k, v) = if iswa {
