@@ -6,7 +6,7 @@
 use super::wire_enum;
 use crate::memory::explain::{ExplainedLayer, Explanation, KvReason, TotalReason};
 use crate::memory::fit::{FitOutcome, FitResult};
-use crate::memory::{DeviceEstimate, Estimate, Figure, MemoryKind, MemoryParams};
+use crate::memory::{CpuKind, DeviceEstimate, Estimate, Figure, MemoryKind, MemoryParams};
 use crate::text::iec;
 use serde::Serialize;
 
@@ -70,6 +70,34 @@ wire_enum! {
         Standard = "standard",
         /// Fixed chunks (llama4).
         Chunked = "chunked",
+    }
+}
+
+wire_enum! {
+    /// The CPU a prediction's repack copy is for (`--cpu`).
+    pub enum CpuKindJson {
+        /// No repack kernels.
+        Generic = "generic",
+        /// x86-64 with AVX2.
+        X86Avx2 = "x86-avx2",
+        /// x86-64 with AVX-512F.
+        X86Avx512 = "x86-avx512",
+        /// ARM64 with NEON dot products.
+        ArmDotprod = "arm-dotprod",
+        /// ARM64 with NEON int8 matrix multiply.
+        ArmI8mm = "arm-i8mm",
+    }
+}
+
+impl From<CpuKind> for CpuKindJson {
+    fn from(k: CpuKind) -> CpuKindJson {
+        match k {
+            CpuKind::Generic => CpuKindJson::Generic,
+            CpuKind::X86Avx2 => CpuKindJson::X86Avx2,
+            CpuKind::X86Avx512 => CpuKindJson::X86Avx512,
+            CpuKind::ArmDotprod => CpuKindJson::ArmDotprod,
+            CpuKind::ArmI8mm => CpuKindJson::ArmI8mm,
+        }
     }
 }
 
@@ -171,12 +199,12 @@ pub struct SettingsJson {
     pub gpu_overhead: u64,
     /// `--cpu`: the target CPU kind (`generic`, `x86-avx2`, `x86-avx512`, `arm-dotprod`,
     /// `arm-i8mm`).
-    pub cpu: &'static str,
+    pub cpu: CpuKindJson,
     /// `--no-host`.
     pub no_host: bool,
     /// The CPU kind whose repack copy the prediction includes (`generic` when none applies:
     /// layers offloaded without `--no-host`).
-    pub cpu_repack: &'static str,
+    pub cpu_repack: CpuKindJson,
     /// The figures that depend on the target CPU in this prediction (empty when no weight is
     /// repacked).
     pub cpu_dependent: Vec<&'static str>,
@@ -612,7 +640,7 @@ impl MemReport {
         if repacked {
             notes.push(format!(
                 "CPU weights include llama.cpp's CPU_REPACK copy for the {} CPU kind (--cpu): the CPU weights, total and committed memory depend on the target CPU",
-                p.repack_cpu().name()
+                CpuKindJson::from(p.repack_cpu())
             ));
         }
         notes.push(
@@ -663,9 +691,9 @@ impl MemReport {
                 tensor_split: p.tensor_split.clone(),
                 gpus: first.gpus().len(),
                 gpu_overhead: p.gpu_overhead,
-                cpu: p.cpu.name(),
+                cpu: p.cpu.into(),
                 no_host: p.no_host,
-                cpu_repack: p.repack_cpu().name(),
+                cpu_repack: p.repack_cpu().into(),
                 cpu_dependent: if repacked {
                     CPU_DEPENDENT.to_vec()
                 } else {
