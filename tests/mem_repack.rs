@@ -1,8 +1,8 @@
 //! The CPU_REPACK copy against llama.cpp: rows recorded with and without the CPU backend's
 //! extra buffer types (fixtures/oracle/repack-allocations.csv, scripts/oracle/record_repack.py)
-//! on an AVX-512 machine, for the real Qwen2.5-Coder-1.5B Q4_K_M and the synthetic model that
-//! mixes every x86-repacked type, plus the Gemma 3 rows of the shared grid (whose Q4_K
-//! tensors are repacked too).
+//! on an AVX-512 machine, for the real Qwen2.5-Coder-1.5B Q4_K_M, the synthetic model that
+//! mixes every x86-repacked type and a synthetic mixture of experts, plus the Gemma 3 rows of
+//! the shared grid (whose Q4_K tensors are repacked too).
 
 mod common;
 #[path = "common/oracle.rs"]
@@ -106,23 +106,33 @@ fn repack_buffers_match_llama_cpp() {
     let dir = common::temp_dir("mem-repack");
     let synth = dir.join("synth-repack-mix.gguf");
     std::fs::write(&synth, gguflens::synthetic::repack_mix().build()).unwrap();
+    let moe = dir.join("synth-repack-moe.gguf");
+    std::fs::write(&moe, gguflens::synthetic::repack_moe().build()).unwrap();
     // The compute buffer too is llama.cpp's to the byte on every one of these rows.
     let n = replay(
         &rows,
         |f| match f {
             "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf" => common::qwen15b(),
             "synth-repack-mix.gguf" => synth.clone(),
+            "synth-repack-moe.gguf" => moe.clone(),
             other => panic!("unknown model {other}"),
         },
         0.0,
     );
-    assert_eq!(n, 14);
+    assert_eq!(n, 21);
     // The 1.5B: every Q4_K matmul weight (all but the token embedding): 596.53 MiB.
     let q = rows
         .iter()
         .find(|r| r.file().starts_with("qwen") && r.get("repack") == "on")
         .unwrap();
     assert_eq!(bytes(q, "CPU_REPACK"), Some(625_508_352));
+    // The MoE: the 3-D Q4_K, Q4_0 and IQ4_NL experts of two layers (MUL_MAT_ID), not the Q5_K
+    // ones of the last or the Q8_0 attention.
+    let m = rows
+        .iter()
+        .find(|r| r.file() == "synth-repack-moe.gguf" && r.get("repack") == "on")
+        .unwrap();
+    assert_eq!(bytes(m, "CPU_REPACK"), Some(2 * 3 * 147_456));
 }
 
 #[test]

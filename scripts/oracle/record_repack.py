@@ -8,10 +8,10 @@ set and `cpu` naming the recording CPU's features) and repack-allocations.jsonl 
     cargo run --example oracle_models -- target/oracle-models   # writes synth-repack-mix.gguf too
     python3 scripts/oracle/record_repack.py ~/.cache/gguflens/models target/oracle-models
 
-Models: Qwen2.5-Coder-1.5B-Instruct Q4_K_M (scripts/fetch-models.sh's full download, not the
-header-only sparse copy) and the synthetic synth-repack-mix.gguf, whose tensors cover every type
-the x86 repack code handles (Q4_0, Q4_K, IQ4_NL, MXFP4, and Q2_K with AVX-512) with row counts
-that do and do not qualify. CI never runs this; tests/mem_repack.rs replays the CSV.
+Models: Qwen2.5-Coder-1.5B-Instruct Q4_K_M (scripts/fetch-models.sh's full download with
+GGUFLENS_FULL_QWEN=1, not the header-only sparse copy), the synthetic synth-repack-mix.gguf, whose
+tensors cover every type the x86 repack code handles (Q4_0, Q4_K, IQ4_NL, MXFP4, and Q2_K with
+AVX-512) with row counts that do and do not qualify, and synth-repack-moe.gguf (3-D experts). CI never runs this; tests/mem_repack.rs replays the CSV.
 """
 import csv
 import json
@@ -30,6 +30,7 @@ COLUMNS = record_grid.COLUMNS + ["cpu"]
 MODELS = {
     "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf": ("qwen2", 0),
     "synth-repack-mix.gguf": ("llama", 1),
+    "synth-repack-moe.gguf": ("llama", 1),
 }
 
 
