@@ -9,12 +9,17 @@
 //!    routers, small convolution and position tensors …) keep the type the converter wrote.
 //! 2. Files of a float type (F32, F16, BF16) keep every tensor at that type.
 //! 3. Otherwise the *mix* rules pick a type per tensor category, using running counters
-//!    (`i_attention_wv`, `i_ffn_down`, …) that advance in llama.cpp's tensor order (layer number,
-//!    then name), and `use_more_bits(i, n)`: the first and last eighth of the layers and every
-//!    third layer between.
+//!    (`i_attention_wv`, `i_ffn_down`, …) that advance in the order the quantizer visits tensors,
+//!    and `use_more_bits(i, n)`: the first and last eighth of the layers and every third layer
+//!    between. Since llama.cpp b3999 (2024-11, the loader's `weight_name_comparer`) the quantizer
+//!    visits tensors by layer number, then name, so a counter is the layer number. Before, it
+//!    visited them in the order of its input file; files converted with their layers in text
+//!    order (`blk.0, blk.1, blk.10, …`) were quantized with counters that are positions in that
+//!    order ([`CounterOrder`]).
 //! 4. Finally a row-size fallback: when the first dimension is not a multiple of the chosen type's
 //!    block size, a 256-block type falls back to a 32-block one (Q6_K → Q8_0, Q4_K → Q5_0, …),
-//!    and to F16 when even that does not divide.
+//!    and to F16 when even that does not divide (a 32-block type whose block does not divide the
+//!    row goes to F16 directly).
 //!
 //! Choices the file cannot reveal (`--tensor-type`, `--output-tensor-type`, `--pure`, importance
 //! matrices without their `quantize.imatrix.*` keys) show up as tensors the rules do not explain.
@@ -204,8 +209,9 @@ pub fn allows_quantization(name: &str, n_dims: usize) -> bool {
 }
 
 /// The row-size fallback of current llama.cpp (`tensor_type_fallback`): the type used when the
-/// row length is not a multiple of `ty`'s block size. `None`: llama.cpp has no fallback (it
-/// refuses to quantize).
+/// row length is not a multiple of `ty`'s block size. A type of at most 32 elements per block
+/// has no smaller block to go to and keeps itself here (the caller's divisibility check then
+/// turns it into F16). `None`: llama.cpp has no fallback (it refuses to quantize).
 pub fn fallback_type(ty: GgmlType) -> Option<GgmlType> {
     Some(match ty {
         IQ1_S | IQ1_M | IQ2_XXS | IQ2_XS | IQ2_S | IQ3_XXS | IQ3_S | IQ4_XS => IQ4_NL,
@@ -213,6 +219,7 @@ pub fn fallback_type(ty: GgmlType) -> Option<GgmlType> {
         Q4_K => Q5_0,
         Q5_K => Q5_1,
         Q6_K => Q8_0,
+        _ if ty.block_size().is_some_and(|b| b <= 32) => ty,
         _ => return None,
     })
 }
@@ -456,16 +463,41 @@ fn clamp_layer(x: u64) -> i64 {
     x.min(u32::MAX as u64) as i64
 }
 
+/// The order in which llama.cpp's quantizer visited the tensors, which is what its running
+/// counters (`i_attention_wv`, `i_ffn_down`, `i_ffn_gate`, `i_ffn_up`) count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CounterOrder {
+    /// By layer number, then name (llama.cpp b3999 and later, 2024-11 on): a counter is the
+    /// layer number.
+    Layer,
+    /// The order of the tensors in the file (llama.cpp before b3999): a counter is the tensor's
+    /// position among the tensors of its kind, which differs from its layer number when the
+    /// layers are stored in text order (`blk.0, blk.1, blk.10, …`).
+    File,
+}
+
 /// Predicts every tensor's type. The result is in the order of `tensors`; the counters advance
-/// in llama.cpp's order (layer, then name) whatever the order in the file.
+/// in current llama.cpp's order (layer, then name) whatever the order in the file.
 pub fn predict_all(p: &QuantParams, tensors: &[TensorShape]) -> Option<Vec<Prediction>> {
+    predict_all_in(p, tensors, CounterOrder::Layer)
+}
+
+/// [`predict_all`] with the counters advancing in a given order (`tensors` is taken to be in
+/// file order).
+pub fn predict_all_in(
+    p: &QuantParams,
+    tensors: &[TensorShape],
+    counters: CounterOrder,
+) -> Option<Vec<Prediction>> {
     let def = default_type(p.ftype)?;
     let mut order: Vec<usize> = (0..tensors.len()).collect();
-    order.sort_by(|&a, &b| {
-        let ka = block_index(tensors[a].name).map_or(-1, clamp_layer);
-        let kb = block_index(tensors[b].name).map_or(-1, clamp_layer);
-        ka.cmp(&kb).then(tensors[a].name.cmp(tensors[b].name))
-    });
+    if counters == CounterOrder::Layer {
+        order.sort_by(|&a, &b| {
+            let ka = block_index(tensors[a].name).map_or(-1, clamp_layer);
+            let kb = block_index(tensors[b].name).map_or(-1, clamp_layer);
+            ka.cmp(&kb).then(tensors[a].name.cmp(tensors[b].name))
+        });
+    }
     let mut st = State {
         p,
         def,
@@ -896,5 +928,9 @@ mod tests {
         assert_eq!(apply_fallback(Q4_K, 640).0, Q5_0);
         assert_eq!(apply_fallback(Q4_K, 1024), (Q4_K, None));
         assert_eq!(apply_fallback(Q4_K, 100).0, F16);
+        // 32-block types have no smaller block: F16 (llama.cpp's `qk_k <= 32` branch).
+        assert_eq!(apply_fallback(Q8_0, 48).0, F16);
+        assert_eq!(apply_fallback(Q5_0, 16).0, F16);
+        assert_eq!(apply_fallback(Q8_0, 64), (Q8_0, None));
     }
 }

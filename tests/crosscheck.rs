@@ -131,3 +131,27 @@ fn smollm2_matches_gguf_py() {
     }
     crosscheck(&common::smollm2());
 }
+
+#[test]
+fn text_ordered_qwen2_5_coder_matches_gguf_py() {
+    crosscheck(&common::qwen15b());
+}
+
+#[test]
+fn llama_cpp_requantized_tiny_models_match_gguf_py() {
+    for name in [
+        "tiny-llama-q8_0.gguf",
+        "tiny-llama-q4_k_m.gguf",
+        "tiny-qwen2-q8_0.gguf",
+        "tiny-qwen2-q4_k_m.gguf",
+    ] {
+        crosscheck(&common::fixture(&format!("requant/{name}")));
+    }
+}
+
+#[test]
+fn vocabulary_only_files_match_gguf_py() {
+    for v in common::VOCABS {
+        crosscheck(&common::vocab(v));
+    }
+}

@@ -49,6 +49,8 @@ fn gemma_cpu_at_4096_is_llama_cpp_allocation() {
         "4096",
         "-ngl",
         "0",
+        "--cpu",
+        "x86-avx512",
         "--json",
     ]);
     assert_eq!(v["schema"], "gguflens.mem/1");
@@ -68,8 +70,10 @@ fn gemma_cpu_at_4096_is_llama_cpp_allocation() {
     assert_eq!(c["output"]["bytes"], 1_048_576);
     assert_eq!(c["output"]["exact"], true);
     assert_eq!(c["compute"]["exact"], false);
-    assert_eq!(c["weights"]["bytes"], 246_587_904);
+    // The mapped file plus the CPU_REPACK copy of the 27 Q4_K tensors (recorded on AVX-512).
+    assert_eq!(c["weights"]["bytes"], 246_587_904 + 13_271_040);
     assert_eq!(c["weights_mapped"], 246_587_904);
+    assert_eq!(c["weights_repack"], 13_271_040);
     assert_eq!(c["layers"], 18);
     assert_eq!(c["output_layer"], true);
     // -ngl 0: the GPU holds nothing.

@@ -190,3 +190,34 @@ fn synthetic_architectures_match_llama_cpp() {
     assert_eq!(ok + refused, n);
     assert!(ok >= 60 && refused >= 5, "{ok} ok, {refused} refused");
 }
+
+/// The compute buffer to the byte where the rebuilt graph is complete: rope reads Q and K through
+/// a reshape view, which ggml-alloc never reuses, so its output is a tensor of its own (one
+/// `[n_embd, T]` short before, without flash attention, on every row of these models), and a
+/// quantized cache rotates Q, K and V.
+#[test]
+fn llama_family_compute_is_exact() {
+    let dir = common::temp_dir("mem-oracle-exact");
+    gguflens::synthetic::write_all(&dir).unwrap();
+    let exact_files = [
+        "synth-llama-gqa.gguf",
+        "synth-deci-per-layer.gguf",
+        "synth-llama-moe.gguf",
+        "synth-qwen2-bias.gguf",
+        "synth-deepseek2-mla.gguf",
+    ];
+    let rows: Vec<Row> = oracle::synthetic_rows()
+        .into_iter()
+        .filter(|r| exact_files.contains(&r.file()) && r.ok())
+        .collect();
+    let (ok, _) = run_grid(rows, |f| dir.join(f), |_| 0.0);
+    assert_eq!(ok, 46);
+    // SmolLM2: every context, batch, cache type and flash-attention setting (a quantized cache
+    // adds llama.cpp's Hadamard rotation of Q, K and V).
+    let rows: Vec<Row> = oracle::real_rows()
+        .into_iter()
+        .filter(|r| r.file().starts_with("smollm2") && r.ok())
+        .collect();
+    let (ok, _) = run_grid(rows, real_path, |_| 0.0);
+    assert_eq!(ok, 46);
+}

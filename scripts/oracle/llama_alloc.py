@@ -4,7 +4,8 @@ allocates, as JSON.
 
     llama_alloc.py --install                      # build llama-cpp-python==0.3.36 into the venv
     llama_alloc.py MODEL.gguf [-c N] [-b N] [-ub N] [-np N] [--kv-unified] [-ctk T] [-ctv T]
-                   [-fa on|off|auto] [--swa-full|--no-swa-full] [--no-mmap] [--n-outputs-max N]
+                   [-fa on|off|auto] [--swa-full|--no-swa-full] [--no-mmap] [--no-repack]
+                   [--n-outputs-max N]
 
 Each run loads the model through the low-level C API (llama_model_load_from_file,
 llama_init_from_model) with llama_context_default_params() plus the given settings, collects
@@ -68,6 +69,8 @@ def parse_args(argv):
     g.add_argument("--swa-full", dest="swa_full", action="store_const", const=True)
     g.add_argument("--no-swa-full", dest="swa_full", action="store_const", const=False)
     p.add_argument("--no-mmap", action="store_true")
+    p.add_argument("--no-repack", action="store_true",
+                   help="use_extra_bufts = false: no CPU_REPACK buffer")
     p.add_argument("--n-outputs-max", type=int, default=0)
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -101,8 +104,8 @@ def child(a):
         trace.gguflens_trace_get.argtypes = [ctypes.c_size_t]
 
     lines = []
-    allocs_seen = [0]
-    events = []  # (kind, buft, mib, [new allocation sizes since the previous buffer line])
+    claimed = set()
+    events = []  # (kind, buft, mib, exact bytes or None)
     pending = [""]
 
     def on_log(level, text, user):
@@ -113,9 +116,19 @@ def child(a):
             for kind, rx in RE:
                 m = rx.search(line)
                 if m:
+                    # The allocation behind a logged buffer is the most recent one not yet
+                    # claimed whose size rounds to the logged MiB figure (CPU_Mapped buffers
+                    # wrap the file map and have none; a model's buffers are all allocated
+                    # before the first is logged).
                     sizes = traced()
-                    events.append((kind, m.group(1), float(m.group(2)), sizes[allocs_seen[0]:]))
-                    allocs_seen[0] = len(sizes)
+                    mib = float(m.group(2))
+                    exact = None
+                    for i in reversed(range(len(sizes))):
+                        if i not in claimed and abs(sizes[i] / MIB - mib) < 0.0051:
+                            claimed.add(i)
+                            exact = sizes[i]
+                            break
+                    events.append((kind, m.group(1), mib, exact))
 
     cb = L.llama_log_callback(on_log)
     L.llama_log_set(cb, ctypes.c_void_p(0))
@@ -124,6 +137,7 @@ def child(a):
     mp = L.llama_model_default_params()
     mp.n_gpu_layers = 0
     mp.load_mode = 0 if a.no_mmap else 1  # LLAMA_LOAD_MODE_NONE / _MMAP
+    mp.use_extra_bufts = not a.no_repack
     model = L.llama_model_load_from_file(a.model.encode(), mp)
     out = {"model": os.path.basename(a.model), "settings": vars(a).copy(), "status": "ok"}
     out["settings"]["model"] = os.path.basename(a.model)
@@ -153,16 +167,8 @@ def child(a):
             L.llama_free(ctx)
         L.llama_model_free(model)
 
-    buffers = []
-    for kind, buft, mib, new in events:
-        # The allocation behind a logged buffer is the most recent one whose size rounds to the
-        # logged MiB figure (CPU_Mapped buffers wrap the file map and have none).
-        exact = None
-        for s in reversed(new):
-            if abs(s / MIB - mib) < 0.0051:
-                exact = s
-                break
-        buffers.append({"kind": kind, "buffer_type": buft, "mib": mib, "bytes": exact})
+    buffers = [{"kind": kind, "buffer_type": buft, "mib": mib, "bytes": exact}
+               for kind, buft, mib, exact in events]
     out["buffers"] = buffers
     info = {}
     for line in lines:

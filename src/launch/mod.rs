@@ -65,6 +65,9 @@ pub enum Key {
     TensorSplit,
     /// `-fitt/--fit-target SIZE`.
     FitTarget,
+    /// `--no-host`: no host (pinned) buffer, so the CPU's extra buffers (`CPU_REPACK`) serve
+    /// the weights even when layers are offloaded.
+    NoHost,
 }
 
 /// One option of the table.
@@ -196,6 +199,13 @@ pub const SPECS: &[Spec] = &[
         value: Some("SIZE"),
         help: "Memory --fit keeps free on every GPU (default 1024 MiB; a bare number is MiB).",
     },
+    Spec {
+        key: Key::NoHost,
+        names: &["--no-host"],
+        negative: &[],
+        value: None,
+        help: "Bypass the host buffer, so CPU weights get the CPU_REPACK copy even when offloading.",
+    },
 ];
 
 /// The most devices llama.cpp handles (`llama_max_devices`).
@@ -254,6 +264,8 @@ pub struct LaunchArgs {
     pub tensor_split: Option<Vec<f64>>,
     /// `-fitt`, in bytes.
     pub fit_target: Option<u64>,
+    /// `--no-host`.
+    pub no_host: Option<bool>,
 }
 
 /// An option llama.cpp would refuse, worded as llama.cpp words it where it has words.
@@ -380,6 +392,7 @@ fn set_switch(out: &mut LaunchArgs, key: Key, on: bool) {
         Key::SwaFull => out.swa_full = Some(on),
         Key::KvOffload => out.kv_offload = Some(on),
         Key::Mmap => out.mmap = Some(on),
+        Key::NoHost => out.no_host = Some(on),
         _ => {}
     }
 }
@@ -397,7 +410,7 @@ fn set_value(out: &mut LaunchArgs, key: Key, v: &str) -> Result<(), String> {
         Key::LoadMode => out.mmap = Some(load_mode(v)?),
         Key::TensorSplit => out.tensor_split = Some(tensor_split(v)?),
         Key::FitTarget => out.fit_target = Some(parse_size(v)?),
-        Key::KvUnified | Key::SwaFull | Key::KvOffload | Key::Mmap => {}
+        Key::KvUnified | Key::SwaFull | Key::KvOffload | Key::Mmap | Key::NoHost => {}
     }
     Ok(())
 }
@@ -560,6 +573,7 @@ impl LaunchArgs {
             p.no_kv_offload = !v;
         }
         p.mmap = self.mmap.unwrap_or(p.mmap);
+        p.no_host = self.no_host.unwrap_or(p.no_host);
         if let Some(ts) = &self.tensor_split {
             p.tensor_split = ts.clone();
         }

@@ -10,7 +10,9 @@ pub mod role;
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
 use crate::model::FileType;
-use crate::quant_rules::{self, Fallback, Prediction, QuantParams, Rule, TensorShape, Verdict};
+use crate::quant_rules::{
+    self, CounterOrder, Fallback, Prediction, QuantParams, Rule, TensorShape, Verdict,
+};
 pub use crate::text::layer_ranges;
 pub use role::{RoleClass, Section, Tower};
 use std::collections::BTreeMap;
@@ -237,8 +239,44 @@ pub struct LayersAnalysis {
     pub rules: RulesApplied,
     /// Other file types under whose rules every tensor is explained.
     pub consistent_with: Vec<FileType>,
+    /// The order the quantizer's counters followed (`None` when the rules were not applied).
+    pub counter_order: Option<CounterOrder>,
+    /// How the blocks are stored in the file.
+    pub block_order: BlockOrder,
     /// Mixture-of-experts accounting, when the file holds expert tensors or an expert count.
     pub moe: Option<Moe>,
+}
+
+/// How a file stores its blocks, judged by the first appearance of each `blk.N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockOrder {
+    /// Ascending by number (`blk.0, blk.1, blk.2, …`), or fewer than two blocks.
+    Layer,
+    /// Sorted as text (`blk.0, blk.1, blk.10, blk.11, …, blk.2`), as some converters wrote them.
+    Text,
+    /// Any other order.
+    Other,
+}
+
+impl BlockOrder {
+    /// Judges the order of tensor names (in file order).
+    pub fn of<'a>(names: impl IntoIterator<Item = &'a str>) -> BlockOrder {
+        let mut seen: Vec<u64> = Vec::new();
+        for n in names {
+            if let Some(b) = quant_rules::block_index(n) {
+                if seen.last() != Some(&b) && !seen.contains(&b) {
+                    seen.push(b);
+                }
+            }
+        }
+        if seen.windows(2).all(|w| w[0] < w[1]) {
+            BlockOrder::Layer
+        } else if seen.windows(2).all(|w| w[0].to_string() < w[1].to_string()) {
+            BlockOrder::Text
+        } else {
+            BlockOrder::Other
+        }
+    }
 }
 
 /// Whether llama.cpp's quantizer rules could be applied to the file.
@@ -299,7 +337,8 @@ pub fn analyze(m: &Model) -> LayersAnalysis {
     let default_type = file_type
         .as_ref()
         .and_then(|f| quant_rules::default_type(f.id));
-    let (rules, consistent_with) = apply_rules(m, &mut tensors, file_type.as_ref());
+    let block_order = BlockOrder::of(tensors.iter().map(|t| t.name.as_str()));
+    let (rules, consistent_with, counter_order) = apply_rules(m, &mut tensors, file_type.as_ref());
 
     // Blocks.
     let mut by_layer: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
@@ -383,6 +422,8 @@ pub fn analyze(m: &Model) -> LayersAnalysis {
         unexplained,
         rules,
         consistent_with,
+        counter_order,
+        block_order,
         moe,
     }
 }
@@ -643,9 +684,9 @@ fn apply_rules(
     m: &Model,
     tensors: &mut [TensorEntry],
     file_type: Option<&FileType>,
-) -> (RulesApplied, Vec<FileType>) {
+) -> (RulesApplied, Vec<FileType>, Option<CounterOrder>) {
     let Some(p) = QuantParams::from_model(m) else {
-        return (RulesApplied::NoFileType, Vec::new());
+        return (RulesApplied::NoFileType, Vec::new(), None);
     };
     let shapes: Vec<TensorShape> = tensors
         .iter()
@@ -661,7 +702,7 @@ fn apply_rules(
             .zip(&actual)
             .all(|(pr, &t)| pr.check(t) != Verdict::Unexplained)
     };
-    let preds = quant_rules::predict_all(&p, &shapes);
+    let (preds, order) = predict_best_order(&p, &shapes, &actual);
     let mut consistent_with = Vec::new();
     if preds.as_deref().is_some_and(|v| !explains(v)) {
         for ft in quant_rules::known_ftypes() {
@@ -672,7 +713,7 @@ fn apply_rules(
                 ftype: ft,
                 ..p.clone()
             };
-            if quant_rules::predict_all(&q, &shapes).is_some_and(|v| explains(&v)) {
+            if quant_rules::predict_all_in(&q, &shapes, order).is_some_and(|v| explains(&v)) {
                 consistent_with.push(FileType::from_raw(ft));
             }
         }
@@ -680,13 +721,44 @@ fn apply_rules(
     drop(shapes);
     let Some(preds) = preds else {
         let name = file_type.map_or("?".into(), |f| f.name.clone());
-        return (RulesApplied::UnknownFileType { name }, consistent_with);
+        return (
+            RulesApplied::UnknownFileType { name },
+            consistent_with,
+            None,
+        );
     };
     for (t, pr) in tensors.iter_mut().zip(preds) {
         t.verdict = Some(pr.check(t.ggml_type));
         t.prediction = Some(pr);
     }
-    (RulesApplied::Yes, consistent_with)
+    (RulesApplied::Yes, consistent_with, Some(order))
+}
+
+/// Predictions with the counters in layer order (current llama.cpp) or, when that leaves more
+/// tensors unexplained, in file order (llama.cpp before b3999).
+fn predict_best_order(
+    p: &QuantParams,
+    shapes: &[TensorShape],
+    actual: &[GgmlType],
+) -> (Option<Vec<Prediction>>, CounterOrder) {
+    let unexplained = |preds: &[Prediction]| {
+        preds
+            .iter()
+            .zip(actual)
+            .filter(|(pr, &t)| pr.check(t) == Verdict::Unexplained)
+            .count()
+    };
+    let Some(by_layer) = quant_rules::predict_all_in(p, shapes, CounterOrder::Layer) else {
+        return (None, CounterOrder::Layer);
+    };
+    let n_layer = unexplained(&by_layer);
+    if n_layer == 0 {
+        return (Some(by_layer), CounterOrder::Layer);
+    }
+    match quant_rules::predict_all_in(p, shapes, CounterOrder::File) {
+        Some(by_file) if unexplained(&by_file) < n_layer => (Some(by_file), CounterOrder::File),
+        _ => (Some(by_layer), CounterOrder::Layer),
+    }
 }
 
 /// Fills in the facts the wording of an explanation needs: how many blocks hold its role, the

@@ -394,6 +394,9 @@ impl ArchParams {
             .architecture()
             .ok_or_else(|| MemoryError::MissingKey("general.architecture".into()))?
             .into_owned();
+        if model.tensor_count() == 0 && model.gguf().get("tokenizer.ggml.model").is_some() {
+            return Err(MemoryError::NoTensors);
+        }
         let m = Meta {
             keys: ArchKeys::with_arch(model, arch.clone()),
         };

@@ -30,12 +30,12 @@ pub(crate) fn rebuilt(ap: &ArchParams) -> bool {
 }
 
 /// (head term, layer term) in bytes.
-pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, _p: &MemoryParams) -> (u64, u64) {
+pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, p: &MemoryParams) -> (u64, u64) {
     if super::graph::supported(ap) {
         // Attention models: replay ggml's allocator over the rebuilt graph (CPU buffers
         // align tensors to 32 bytes). The first figure includes the output head, the second is
         // the layers alone (for devices that hold no output layer).
-        return super::graph::peaks(ap, ctx, 32);
+        return super::graph::peaks(ap, ctx, p, 32);
     }
     let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
     let n_out = t.min(ctx.n_outputs_max as u64);

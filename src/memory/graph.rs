@@ -9,7 +9,8 @@
 //!
 //! * attention input: RMS norm of the residual (a new tensor: the residual is read again by
 //!   the skip connection), scaled in place;
-//! * Q, K, V projections (`[d·heads, T]`), rope in place; K and V are copied into the cache
+//! * Q, K, V projections (`[d·heads, T]`), rope into a new tensor (its input is a reshape view,
+//!   which ggml-alloc never reuses; after a Q/K norm, in place); K and V are copied into the cache
 //!   (`set_rows`) and freed;
 //! * with flash attention one fused op writes `[d_v·heads, T]`; without it the scores
 //!   `[n_kv, T, heads]` are materialized (softmax in place), multiplied with V and made
@@ -34,7 +35,7 @@
 //! really peaks is found rather than a mix of the widest of each.
 
 use super::galloc::{Graph, Id};
-use super::{mul, ArchParams, ContextSizes};
+use super::{mul, ArchParams, ContextSizes, MemoryParams};
 
 /// Whether this model's graph is modelled tensor by tensor (attention-only models).
 pub(crate) fn supported(ap: &ArchParams) -> bool {
@@ -45,16 +46,47 @@ pub(crate) fn supported(ap: &ArchParams) -> bool {
 }
 
 /// The compute buffer of the prompt graph: (with the output head, layers only).
-pub(crate) fn peaks(ap: &ArchParams, ctx: &ContextSizes, align: u64) -> (u64, u64) {
+pub(crate) fn peaks(
+    ap: &ArchParams,
+    ctx: &ContextSizes,
+    p: &MemoryParams,
+    align: u64,
+) -> (u64, u64) {
+    let rot = Rotation::of(ap, p);
     (
-        with_head(ap, ctx).peak(align),
-        layers_only(ap, ctx).peak(align),
+        with_head(ap, ctx, rot).peak(align),
+        layers_only(ap, ctx, rot).peak(align),
     )
 }
 
+/// llama.cpp's Hadamard rotation for quantized caches (`attn_rot_k`, `attn_rot_v` in
+/// `llama-kv-cache.cpp`): with a quantized K cache and head sizes a multiple of 64, Q and K are
+/// multiplied by an `[n, n]` rotation (`n` the largest power of two dividing the head size)
+/// before attention; with a quantized V cache, V by a `[64, 64]` one, and the attention output
+/// back. Each product is a new tensor the size of its input.
+#[derive(Debug, Clone, Copy)]
+struct Rotation {
+    k: Option<u64>,
+    v: Option<u64>,
+}
+
+impl Rotation {
+    fn of(ap: &ArchParams, p: &MemoryParams) -> Rotation {
+        let k = (p.type_k.is_quantized() && ap.head_k > 0 && ap.head_k % 64 == 0).then(|| {
+            let mut n = 64;
+            while ap.head_k % (n * 2) == 0 {
+                n *= 2;
+            }
+            n
+        });
+        let v = (p.type_v.is_quantized() && ap.head_v > 0 && ap.head_v % 64 == 0).then_some(64);
+        Rotation { k, v }
+    }
+}
+
 /// The whole prompt graph: the layers, then the output norm and the logits of the outputs.
-fn with_head(ap: &ArchParams, ctx: &ContextSizes) -> Graph {
-    let (mut g, x) = layers(ap, ctx);
+fn with_head(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> Graph {
+    let (mut g, x) = layers(ap, ctx, rot);
     let n_out = n_outputs(ctx);
     let n = g.same(&[x]);
     let n = g.same(&[n]);
@@ -64,8 +96,8 @@ fn with_head(ap: &ArchParams, ctx: &ContextSizes) -> Graph {
 
 /// The graph of the layers alone (as llama.cpp reserves it for a split without the head): the
 /// last layer's output is consumed by one node that allocates nothing.
-fn layers_only(ap: &ArchParams, ctx: &ContextSizes) -> Graph {
-    let (mut g, x) = layers(ap, ctx);
+fn layers_only(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> Graph {
+    let (mut g, x) = layers(ap, ctx, rot);
     g.op(0, &[x]);
     g
 }
@@ -77,7 +109,7 @@ fn n_outputs(ctx: &ContextSizes) -> u64 {
 }
 
 /// The graph's inputs and every layer, and the last layer's output.
-fn layers(ap: &ArchParams, ctx: &ContextSizes) -> (Graph, Id) {
+fn layers(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> (Graph, Id) {
     let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
     let n_out = n_outputs(ctx);
     let e = ap.n_embd;
@@ -91,6 +123,11 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes) -> (Graph, Id) {
     // graph's inputs, never read in a token batch, so it stays for the whole graph.
     g.input(4 * e * t);
     let pos = g.input(4 * t);
+    // The rotations are read first by Q (K's) and V (V's), before the cache indices. Modelled
+    // for the standard attention path of a single cache.
+    let rotates = ap.mla.is_none() && !ap.has_swa();
+    let k_rot = rot.k.filter(|_| rotates).map(|n| g.input(4 * n * n));
+    let v_rot = rot.v.filter(|_| rotates).map(|n| g.input(4 * n * n));
     let cache_inputs = |g: &mut Graph, cells: u64| -> (Id, Option<Id>, Id) {
         let k_idxs = g.input(8 * t);
         // MLA has no V cache; a transposed V cache (no flash attention) is indexed per element.
@@ -184,29 +221,45 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes) -> (Graph, Id) {
             // sliding-window variant (`llm_graph_input_attn_kv_iswa`) expands Q, K, V.
             // With Q/K norms (`attn_q_norm`, `attn_k_norm`) the projection is also read
             // through a view, so the norm cannot reuse it and gets a tensor of its own.
+            // Rope reads the projection through a reshape view. ggml-alloc reuses only memory
+            // it allocated itself for an in-place op, and a view has none
+            // (`ggml_gallocr_is_own`), so rope on the reshaped projection gets a tensor of its
+            // own; after a Q/K norm (itself a new tensor) it runs in place.
             let qk = |g: &mut Graph, size: u64| {
                 let x = g.op(size, &[an]);
-                let x = if ap.qk_norm { g.op(size, &[x]) } else { x };
-                g.same(&[x, pos])
+                if ap.qk_norm {
+                    let x = g.op(size, &[x]);
+                    g.same(&[x, pos])
+                } else {
+                    g.op(size, &[x, pos])
+                }
+            };
+            let rotate = |g: &mut Graph, x: Id, r: Option<Id>, size: u64| match r {
+                Some(r) => g.op(size, &[x, r]),
+                None => x,
             };
             let q = qk(&mut g, mul(&[4, dk, h, t]));
+            let q = rotate(&mut g, q, k_rot, mul(&[4, dk, h, t]));
             let (k, v) = if iswa {
                 let k = qk(&mut g, mul(&[4, dk, hkv, t]));
                 (k, g.op(mul(&[4, dv, hkv, t]), &[an]))
             } else {
                 let v = g.op(mul(&[4, dv, hkv, t]), &[an]);
-                (qk(&mut g, mul(&[4, dk, hkv, t])), v)
+                let v = rotate(&mut g, v, v_rot, mul(&[4, dv, hkv, t]));
+                let k = qk(&mut g, mul(&[4, dk, hkv, t]));
+                (rotate(&mut g, k, k_rot, mul(&[4, dk, hkv, t])), v)
             };
             g.op(0, &[k, k_idxs]);
             g.op(0, &[v, v_idxs.unwrap_or(k_idxs)]);
-            if fa {
+            let out = if fa {
                 g.op(mul(&[4, dv, h, t]), &[q, mask])
             } else {
                 let kq = g.op(mul(&[4, cells, t, h]), &[q]);
                 let kq = g.same(&[kq, mask]);
                 let kqv = g.op(mul(&[4, dv, t, h]), &[kq]);
                 g.op(mul(&[4, dv, h, t]), &[kqv])
-            }
+            };
+            rotate(&mut g, out, v_rot, mul(&[4, dv, h, t]))
         };
         // Parallel blocks outside the last layer: nothing reads the output projection before
         // the final sum, so ggml's depth-first order computes it after the FFN and the

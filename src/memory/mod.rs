@@ -27,11 +27,13 @@ pub mod params;
 mod compute;
 mod galloc;
 mod graph;
+mod repack;
 mod weights;
 
 pub use arch::{ArchParams, MemoryKind, SwaKind};
 pub use fit::{fit, sweep, sweep_contexts, FitResult};
 pub use params::{CacheType, FlashAttn, MemoryParams, DEFAULT_GPU_OVERHEAD, GIB, MIB};
+pub use repack::CpuKind;
 
 use crate::file::Model;
 use std::fmt;
@@ -92,6 +94,9 @@ pub enum MemoryError {
     BadParam(String),
     /// Neither `-c` nor the model's `context_length` gives a context.
     ZeroContext,
+    /// The file holds a tokenizer but no tensors (a vocabulary-only file such as llama.cpp's
+    /// tokenizer test data): llama.cpp cannot load it as a model.
+    NoTensors,
 }
 
 impl fmt::Display for MemoryError {
@@ -141,6 +146,9 @@ impl fmt::Display for MemoryError {
             MemoryError::ZeroContext => {
                 f.write_str("the context is 0 (neither -c nor the model's context_length)")
             }
+            MemoryError::NoTensors => f.write_str(
+                "no tensors: a vocabulary-only file (tokenizer data, no weights), which llama.cpp cannot load as a model",
+            ),
         }
     }
 }
@@ -231,6 +239,10 @@ pub struct DeviceEstimate {
     pub weights_mapped: u64,
     /// Part of `weights` that are MoE expert tensors (`ffn_*_exps`).
     pub weights_experts: u64,
+    /// Part of `weights` in the CPU's `CPU_REPACK` buffer (depends on `MemoryParams::cpu`):
+    /// with mmap a copy on top of the mapped pages, without it the same tensors moved out of
+    /// the plain CPU buffer.
+    pub weights_repack: u64,
     /// Blocks (repeating layers) placed here.
     pub layers: u32,
     /// Whether the output layer is here.
@@ -256,6 +268,7 @@ impl DeviceEstimate {
             weights: Figure::exact(0),
             weights_mapped: 0,
             weights_experts: 0,
+            weights_repack: 0,
             layers: 0,
             output_layer: false,
             kv: KvBytes::default(),
@@ -619,6 +632,7 @@ pub(crate) fn estimate_with(
         devices[i].weights = Figure::exact(w.bytes);
         devices[i].weights_mapped = w.mapped;
         devices[i].weights_experts = w.experts;
+        devices[i].weights_repack = w.repack;
         devices[i].layers = w.layers;
         devices[i].output_layer = w.output_layer;
     }

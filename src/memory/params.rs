@@ -1,5 +1,6 @@
 //! The inputs of a prediction, named and defaulted as llama.cpp's command-line tools name them.
 
+use super::repack::CpuKind;
 use crate::ggml_type::GgmlType;
 use std::fmt;
 
@@ -163,6 +164,12 @@ pub struct MemoryParams {
     pub n_gpus: usize,
     /// `--gpu-overhead`: runtime memory per GPU in use outside llama.cpp's buffers.
     pub gpu_overhead: u64,
+    /// The CPU whose repack kernels decide the `CPU_REPACK` copy of CPU weights in a CPU-only
+    /// run ([`CpuKind`]). Defaults to [`CpuKind::Generic`] (no copy), so that a prediction does
+    /// not depend on the machine computing it; the command line defaults to the host.
+    pub cpu: CpuKind,
+    /// `--no-host`: no GPU host buffer for CPU weights, which lets the CPU repack them.
+    pub no_host: bool,
 }
 
 impl Default for MemoryParams {
@@ -184,6 +191,8 @@ impl Default for MemoryParams {
             tensor_split: Vec::new(),
             n_gpus: 1,
             gpu_overhead: DEFAULT_GPU_OVERHEAD,
+            cpu: CpuKind::Generic,
+            no_host: false,
         }
     }
 }
@@ -194,6 +203,18 @@ impl MemoryParams {
         MemoryParams {
             n_gpu_layers: 0,
             ..MemoryParams::default()
+        }
+    }
+
+    /// The CPU kind whose repack copy applies. A GPU backend's host buffer type precedes the
+    /// CPU's extra buffer types in llama.cpp's CPU buffer list, so CPU weights of a partly
+    /// offloaded run get no copy unless `--no-host`; a run with nothing offloaded is taken to be
+    /// a CPU-only one.
+    pub fn repack_cpu(&self) -> CpuKind {
+        if self.gpu_count() == 0 || self.n_gpu_layers == 0 || self.no_host {
+            self.cpu
+        } else {
+            CpuKind::Generic
         }
     }
 

@@ -41,6 +41,10 @@ pub(crate) struct TensorSlot {
     pub expert: bool,
     /// A 2-D (or more) weight used by a matrix multiplication.
     pub matmul: bool,
+    /// Type, dimensions (innermost first): what the CPU repack rule reads.
+    pub ggml_type: GgmlType,
+    /// Dimensions, innermost first.
+    pub dims: Vec<u64>,
 }
 
 /// The model's tensors, classified by unit.
@@ -107,6 +111,8 @@ impl Tensors {
                 gpu_bytes: cuda_bytes(t.ggml_type, dims, nbytes),
                 expert: name.contains("_exps."),
                 matmul: t.n_dims >= 2 && name.ends_with(".weight"),
+                ggml_type: t.ggml_type,
+                dims: dims.to_vec(),
             };
             if name == "output.weight" {
                 has_output = true;
@@ -133,8 +139,16 @@ pub(crate) struct DeviceWeights {
     pub bytes: u64,
     pub mapped: u64,
     pub experts: u64,
+    /// Bytes in the CPU_REPACK buffer (CPU only).
+    pub repack: u64,
     pub layers: u32,
     pub output_layer: bool,
+}
+
+/// Whether the CPU backend copies a CPU-resident weight into its repack buffer: a matrix
+/// multiplication's weight (row lookups of the input unit never) with a kernel for the CPU.
+fn repacked(s: &TensorSlot, cpu: super::CpuKind) -> bool {
+    s.matmul && s.unit != Unit::Input && cpu.repacks(s.ggml_type, &s.dims, s.expert)
 }
 
 /// Where everything goes.
@@ -224,6 +238,7 @@ pub(crate) fn place_tensors(
     };
     let mut devices = vec![DeviceWeights::default(); n_gpus + 1];
     let mut max_cpu_matmul = 0;
+    let cpu = p.repack_cpu();
     for s in &t.slots {
         let d = match s.unit {
             Unit::Input => Device::Cpu,
@@ -242,6 +257,13 @@ pub(crate) fn place_tensors(
         if d == Device::Cpu {
             if p.mmap {
                 w.mapped = w.mapped.saturating_add(bytes);
+            }
+            if repacked(s, cpu) {
+                w.repack = w.repack.saturating_add(bytes);
+                if p.mmap {
+                    // The mapped pages stay; the copy comes on top.
+                    w.bytes = w.bytes.saturating_add(bytes);
+                }
             }
             if s.matmul && s.unit != Unit::Input {
                 max_cpu_matmul = max_cpu_matmul.max(bytes);

@@ -88,15 +88,15 @@ fn count(n: u64, one: &str, many: &str) -> String {
 /// Writes the report as text.
 pub fn render(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     title(r, w, s)?;
-    if r.identical {
-        return Ok(());
+    if !r.identical {
+        totals(r, w, s)?;
+        changes(r, w, s)?;
+        lone(r, w, s)?;
+        roles(r, w, s)?;
+        types(r, w, s)?;
+        metadata(r, w, s)?;
     }
-    totals(r, w, s)?;
-    changes(r, w, s)?;
-    lone(r, w, s)?;
-    roles(r, w, s)?;
-    types(r, w, s)?;
-    metadata(r, w, s)
+    super::findings::section(w, s, &r.findings)
 }
 
 /// The two files and their labelled types.

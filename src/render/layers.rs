@@ -4,7 +4,7 @@
 use super::inspect::type_color;
 use super::table::{Align, Cell, Table};
 use super::{iec, params, sanitize, thousands, Color, Style};
-use crate::report::layers::{LayersReport, SectionJson};
+use crate::report::layers::{BlockOrderJson, CounterOrderJson, LayersReport, SectionJson};
 use crate::text::layer_ranges;
 use std::io::{self, Write};
 
@@ -38,7 +38,8 @@ pub fn render(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
     summary(r, w, s)?;
     upgrades(r, w, s)?;
     why(r, w, s)?;
-    experts(r, w, s)
+    experts(r, w, s)?;
+    super::findings::section(w, s, &r.findings)
 }
 
 /// The title: file, architecture, labelled type, counts.
@@ -280,6 +281,9 @@ fn why(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             writeln!(w, "  • {as_labelled} tensors at the default {d}")?;
         }
         let ft = r.file_type.as_ref().map_or("?", |f| f.name.as_str());
+        if let Some(line) = counter_order_line(r.rules.counter_order, r.rules.block_order) {
+            writeln!(w, "  • {line}")?;
+        }
         if r.rules.unexplained.is_empty() {
             let text = format!(
                 "{} of {} tensors explained by the {} rules, 0 unexplained",
@@ -404,4 +408,23 @@ pub fn csv(r: &LayersReport, w: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// A sentence on the quantizer's counter order, when it matters (blocks not stored by number,
+/// or counting by file position chosen).
+fn counter_order_line(counter: Option<CounterOrderJson>, blocks: BlockOrderJson) -> Option<String> {
+    let stored = match blocks {
+        BlockOrderJson::Text => "blocks stored in text order: blk.0, blk.1, blk.10, …",
+        BlockOrderJson::Other => "blocks stored out of numeric order",
+        BlockOrderJson::Layer => "blocks stored in layer order",
+    };
+    match counter? {
+        CounterOrderJson::File => Some(format!(
+            "layer rules counted by position in the file ({stored}), as llama.cpp's quantizer did before b3999 (2024-11)"
+        )),
+        CounterOrderJson::Layer if blocks != BlockOrderJson::Layer => Some(format!(
+            "layer rules counted by layer number ({stored}), as llama.cpp's quantizer does since b3999 (2024-11)"
+        )),
+        CounterOrderJson::Layer => None,
+    }
 }

@@ -134,7 +134,7 @@ fn header(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> {
         style.paint(
             Color::Dim,
             &format!(
-                "-b {} -ub {} -np {}{} -ctk {} -ctv {} -fa {}{} -ngl {}{}{} {} · {} GPU{}",
+                "-b {} -ub {} -np {}{} -ctk {} -ctv {} -fa {}{} -ngl {}{}{} {}{} --cpu {} · {} GPU{}",
                 s.batch_size,
                 s.ubatch_size,
                 s.parallel,
@@ -158,6 +158,8 @@ fn header(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> {
                     )
                 },
                 if s.mmap { "--mmap" } else { "--no-mmap" },
+                if s.no_host { " --no-host" } else { "" },
+                s.cpu,
                 s.gpus,
                 if s.gpus == 1 { "" } else { "s" }
             )
@@ -203,6 +205,13 @@ fn sweep(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> {
                 let mut s = format!("{} {}", d.device, iec(d.weights.bytes));
                 if d.weights_mapped > 0 {
                     s += &format!(" ({} mmap'd)", iec(d.weights_mapped));
+                }
+                if d.weights_repack > 0 {
+                    s += &format!(
+                        " incl. {} CPU_REPACK for {}",
+                        iec(d.weights_repack),
+                        r.settings.cpu_repack
+                    );
                 }
                 s
             })
@@ -412,7 +421,7 @@ pub fn render(r: &MemReport, w: &mut dyn Write, style: Style) -> io::Result<()> 
     for n in &r.notes {
         writeln!(w, "{}", style.wrap(Color::Dim, &format!("note: {n}"), 2))?;
     }
-    Ok(())
+    super::findings::section(w, style, &r.findings)
 }
 
 /// The CSV header of `mem --csv`.

@@ -2,6 +2,7 @@
 //! Renderers take finished report values and write them; they compute nothing about the model.
 
 pub mod diff;
+pub mod findings;
 pub mod inspect;
 pub mod layers;
 pub mod layers_svg;

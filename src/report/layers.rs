@@ -5,9 +5,10 @@ use super::{wire_enum, FindingJson};
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
 use crate::layers::{
-    self, Explanation, LayersAnalysis, RulesApplied, Section, TensorEntry, Totals, Tower,
+    self, BlockOrder, Explanation, LayersAnalysis, RulesApplied, Section, TensorEntry, Totals,
+    Tower,
 };
-use crate::quant_rules::{Fallback, Rule, Verdict};
+use crate::quant_rules::{CounterOrder, Fallback, Rule, Verdict};
 use crate::text::layer_ranges;
 use serde::Serialize;
 
@@ -235,6 +236,10 @@ pub struct RulesJson {
     /// Other file types under whose rules every tensor is explained (only computed when the
     /// labelled one leaves tensors unexplained).
     pub consistent_with: Vec<String>,
+    /// The order the quantizer's counters followed (null when the rules were not applied).
+    pub counter_order: Option<CounterOrderJson>,
+    /// How the file stores its blocks.
+    pub block_order: BlockOrderJson,
     /// Grouped explanations.
     pub explanations: Vec<ExplanationJson>,
     /// Unexplained tensors.
@@ -351,6 +356,29 @@ pub struct TensorJson {
     pub verdict: Option<&'static str>,
     /// The row-size fallback.
     pub fallback: Option<FallbackJson>,
+}
+
+wire_enum! {
+    /// The order llama.cpp's quantizer counted tensors of a kind in (`use_more_bits` and the
+    /// other layer rules).
+    pub enum CounterOrderJson {
+        /// By layer number (llama.cpp b3999, 2024-11, and later).
+        Layer = "layer",
+        /// By position in the file (older quantizers).
+        File = "file",
+    }
+}
+
+wire_enum! {
+    /// How a file stores its blocks.
+    pub enum BlockOrderJson {
+        /// Ascending by number.
+        Layer = "layer",
+        /// Sorted as text: `blk.0, blk.1, blk.10, …`.
+        Text = "text",
+        /// Any other order.
+        Other = "other",
+    }
 }
 
 wire_enum! {
@@ -515,6 +543,15 @@ impl LayersReport {
                 explained,
                 unexplained_count: a.unexplained.len() as u64,
                 consistent_with: a.consistent_with.iter().map(|f| f.name.clone()).collect(),
+                counter_order: a.counter_order.map(|o| match o {
+                    CounterOrder::Layer => CounterOrderJson::Layer,
+                    CounterOrder::File => CounterOrderJson::File,
+                }),
+                block_order: match a.block_order {
+                    BlockOrder::Layer => BlockOrderJson::Layer,
+                    BlockOrder::Text => BlockOrderJson::Text,
+                    BlockOrder::Other => BlockOrderJson::Other,
+                },
                 explanations: a
                     .explanations
                     .iter()
@@ -543,7 +580,7 @@ impl LayersReport {
                             ty: tn(e.ggml_type),
                             expected: u.expected.map(tn),
                             rule: e.prediction.as_ref().map_or("", |p| p.rule.id()),
-                            text: unexplained_text(e),
+                            text: unexplained_text(e, a.default_type),
                         }
                     })
                     .collect(),
@@ -670,7 +707,7 @@ fn explanation_text(e: &Explanation, def: Option<GgmlType>) -> String {
 }
 
 /// Words a tensor the rules do not explain: its type and the rules' choice.
-fn unexplained_text(t: &TensorEntry) -> String {
+fn unexplained_text(t: &TensorEntry, def: Option<GgmlType>) -> String {
     let Some(p) = &t.prediction else {
         return String::new();
     };
@@ -679,7 +716,7 @@ fn unexplained_text(t: &TensorEntry) -> String {
         Some(x) => {
             let mut s = format!(
                 "{x} ({}",
-                rule_text(p.rule, p.mix, None, t.shape.first().copied())
+                rule_text(p.rule, p.mix, def, t.shape.first().copied())
             );
             if let Some(f) = &p.fallback {
                 s.push_str("; ");
@@ -710,12 +747,14 @@ fn rule_text(rule: Rule, mix: Option<GgmlType>, def: Option<GgmlType>, ne0: Opti
         Rule::Moe8 => format!("{m} for an 8-expert model"),
         Rule::Llama70B => format!("raised to {m} for the 70B llama"),
         Rule::OutputHigh => format!("raised to {m} (output / tied embedding)"),
-        Rule::OutputRowQ8 => format!(
-            "set to {m} as output / tied embedding because the row of {} is not a multiple of {}'s block of {}",
-            ne0.map_or("?".into(), |n| n.to_string()),
-            def.map_or("?".into(), |d| d.name().into_owned()),
-            def.and_then(|d| d.block_size()).unwrap_or(0)
-        ),
+        Rule::OutputRowQ8 => match (ne0, def.and_then(|d| Some((d, d.block_size()?)))) {
+            (Some(n), Some((d, b))) => format!(
+                "set to {m} as output / tied embedding because the row of {n} is not a multiple of {d}'s block of {b}"
+            ),
+            _ => format!(
+                "set to {m} as output / tied embedding because its rows are not a multiple of the default type's block"
+            ),
+        },
         Rule::OutputFalcon => format!("{m}: Falcon output"),
         Rule::TokenEmbdLowBit => format!("{m} for the token embedding of a low-bit type"),
         Rule::Mxfp4Moe => format!("{m} (MXFP4_MOE: non-expert tensors)"),

@@ -6,7 +6,7 @@
 use super::wire_enum;
 use crate::memory::explain::{ExplainedLayer, Explanation, KvReason, TotalReason};
 use crate::memory::fit::{FitOutcome, FitResult};
-use crate::memory::{DeviceEstimate, Estimate, Figure, MemoryKind, MemoryParams};
+use crate::memory::{CpuKind, DeviceEstimate, Estimate, Figure, MemoryKind, MemoryParams};
 use crate::text::iec;
 use serde::Serialize;
 
@@ -56,6 +56,8 @@ pub struct MemReport {
     pub explain: Option<ExplainJson>,
     /// What is approximate for this model.
     pub notes: Vec<String>,
+    /// Findings of the file (a cut file, say): why the command exits 2 (docs/JSON.md).
+    pub findings: Vec<super::FindingJson>,
 }
 
 wire_enum! {
@@ -92,6 +94,34 @@ wire_enum! {
         Standard = "standard",
         /// Fixed chunks (llama4).
         Chunked = "chunked",
+    }
+}
+
+wire_enum! {
+    /// The CPU a prediction's repack copy is for (`--cpu`).
+    pub enum CpuKindJson {
+        /// No repack kernels.
+        Generic = "generic",
+        /// x86-64 with AVX2.
+        X86Avx2 = "x86-avx2",
+        /// x86-64 with AVX-512F.
+        X86Avx512 = "x86-avx512",
+        /// ARM64 with NEON dot products.
+        ArmDotprod = "arm-dotprod",
+        /// ARM64 with NEON int8 matrix multiply.
+        ArmI8mm = "arm-i8mm",
+    }
+}
+
+impl From<CpuKind> for CpuKindJson {
+    fn from(k: CpuKind) -> CpuKindJson {
+        match k {
+            CpuKind::Generic => CpuKindJson::Generic,
+            CpuKind::X86Avx2 => CpuKindJson::X86Avx2,
+            CpuKind::X86Avx512 => CpuKindJson::X86Avx512,
+            CpuKind::ArmDotprod => CpuKindJson::ArmDotprod,
+            CpuKind::ArmI8mm => CpuKindJson::ArmI8mm,
+        }
     }
 }
 
@@ -191,6 +221,17 @@ pub struct SettingsJson {
     pub gpus: usize,
     /// `--gpu-overhead` bytes per GPU in use.
     pub gpu_overhead: u64,
+    /// `--cpu`: the target CPU kind (`generic`, `x86-avx2`, `x86-avx512`, `arm-dotprod`,
+    /// `arm-i8mm`).
+    pub cpu: CpuKindJson,
+    /// `--no-host`.
+    pub no_host: bool,
+    /// The CPU kind whose repack copy the prediction includes (`generic` when none applies:
+    /// layers offloaded without `--no-host`).
+    pub cpu_repack: CpuKindJson,
+    /// The figures that depend on the target CPU in this prediction (empty when no weight is
+    /// repacked).
+    pub cpu_dependent: Vec<&'static str>,
 }
 
 /// A byte count and whether it is exact.
@@ -239,6 +280,8 @@ pub struct DeviceJson {
     pub weights_mapped: u64,
     /// Of the weights, MoE expert tensors.
     pub weights_experts: u64,
+    /// Of the weights, the CPU's `CPU_REPACK` buffer (depends on `settings.cpu_repack`).
+    pub weights_repack: u64,
     /// Blocks placed here.
     pub layers: u32,
     /// Whether the output layer is here.
@@ -264,6 +307,7 @@ impl DeviceJson {
             weights: d.weights.into(),
             weights_mapped: d.weights_mapped,
             weights_experts: d.weights_experts,
+            weights_repack: d.weights_repack,
             layers: d.layers,
             output_layer: d.output_layer,
             kv: KvJson {
@@ -575,6 +619,14 @@ fn total_reason(r: &TotalReason) -> String {
     }
 }
 
+/// The JSON figures the target CPU changes when weights are repacked.
+const CPU_DEPENDENT: &[&str] = &[
+    "devices[CPU].weights",
+    "devices[CPU].weights_repack",
+    "devices[CPU].total",
+    "cpu_total",
+];
+
 impl MemReport {
     /// Builds the report. `ctx_size` is `-c` as given (`None` for a sweep).
     pub fn build(
@@ -600,6 +652,16 @@ impl MemReport {
             ExplainJson::new(e, i, file_bytes)
         });
         let mut notes = first.notes.clone();
+        let repacked = estimates
+            .iter()
+            .chain(fit.map(|f| &f.estimate))
+            .any(|e| e.cpu().weights_repack > 0);
+        if repacked {
+            notes.push(format!(
+                "CPU weights include llama.cpp's CPU_REPACK copy for the {} CPU kind (--cpu): the CPU weights, total and committed memory depend on the target CPU",
+                CpuKindJson::from(p.repack_cpu())
+            ));
+        }
         notes.push(
             "GPU figures follow the CUDA backend's allocation rules; the runtime overhead is a default (--gpu-overhead)"
                 .into(),
@@ -648,11 +710,20 @@ impl MemReport {
                 tensor_split: p.tensor_split.clone(),
                 gpus: first.gpus().len(),
                 gpu_overhead: p.gpu_overhead,
+                cpu: p.cpu.into(),
+                no_host: p.no_host,
+                cpu_repack: p.repack_cpu().into(),
+                cpu_dependent: if repacked {
+                    CPU_DEPENDENT.to_vec()
+                } else {
+                    Vec::new()
+                },
             },
             predictions: estimates.iter().map(PredictionJson::new).collect(),
             fit: fit.map(FitJson::new),
             explain,
             notes,
+            findings: Vec::new(),
         }
     }
 }

@@ -93,6 +93,14 @@ impl FindingJson {
     }
 }
 
+/// Every finding of a model (its shards' and the set's) on the wire.
+pub fn findings_of(m: &crate::Model) -> Vec<FindingJson> {
+    m.all_findings()
+        .into_iter()
+        .map(|(p, f)| FindingJson::new(p, f))
+        .collect()
+}
+
 /// A metadata value on the wire: scalars as JSON scalars, strings as (lossy UTF-8) strings,
 /// arrays as `{elem_type, len, items, truncated}`.
 pub fn value_json(v: &Value, max_items: Option<usize>) -> serde_json::Value {

@@ -161,7 +161,8 @@ pub const SAMPLE_BYTES: usize = 4096;
 /// [`SAMPLE_BYTES`] from the middle of the largest tensor's data.
 ///
 /// The directory alone cannot tell two fine-tunes of one base model apart (same names, types
-/// and shapes); the sample can, at the cost of one page read per file. The sample is read with
+/// and shapes); the sample can, at the cost of one page read per file. A file without tensors
+/// (vocabulary only) is fingerprinted by its metadata instead. The sample is read with
 /// a plain positioned read, not through the memory map: a page fault in a map reads the
 /// device's whole read-ahead window around it (often megabytes), a lone small read does not.
 pub fn weights_key(model: &Model) -> u128 {
@@ -180,6 +181,13 @@ pub fn weights_key(model: &Model) -> u128 {
         if t.n_bytes.is_some() && largest.is_none_or(|(_, b, _)| n > b) {
             largest = Some((shard, n, *t));
         }
+    }
+    if model.tensor_count() == 0 {
+        // A vocabulary-only file: its metadata (the tokenizer) is all it holds.
+        let g = &model.shards[0].gguf;
+        let b = g.bytes();
+        h.update(b"metadata");
+        h.update(&b[..(g.data_offset as usize).min(b.len())]);
     }
     if let Some((shard, n, t)) = largest {
         if let Some(sample) = read_sample(model.shards[shard].path, t.file_offset, n) {

@@ -780,6 +780,115 @@ pub fn falcon_h1() -> GgufBuilder {
     m.b
 }
 
+/// A Llama whose weights mix every type llama.cpp's x86 CPU repack code copies into its
+/// `CPU_REPACK` buffer (Q4_0, Q4_K, IQ4_NL, MXFP4; Q2_K with AVX-512) with types it does not
+/// (Q5_K, Q6_K, Q8_0, F16), row counts that qualify (a multiple of 8) and ones that do not
+/// (the 260-row FFN), a Q4_0 token embedding (read by row lookup, never repacked) and a Q4_K
+/// output matrix. Recorded with and without repacking (fixtures/oracle/repack-allocations.csv).
+pub fn repack_mix() -> GgufBuilder {
+    let (n_layer, e, h, hkv, ff) = (4u32, 256u64, 4u32, 2u32, 260u64);
+    let d = e / h as u64;
+    let kv = d * hkv as u64;
+    let mut m = M::new("llama", "synthetic repack mix", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("rope.dimension_count", d as u32);
+    let q2_k = GgmlType(10);
+    let mxfp4 = GgmlType(39);
+    m.tq("token_embd.weight", &[e, N_VOCAB], GgmlType::Q4_0);
+    m.t("output_norm.weight", &[e]);
+    m.tq("output.weight", &[e, N_VOCAB], GgmlType::Q4_K);
+    let q = [GgmlType::Q4_0, GgmlType::Q4_K, GgmlType::IQ4_NL, q2_k];
+    let k = [mxfp4, GgmlType::Q4_K, GgmlType::Q8_0, GgmlType::Q5_K];
+    let v = [
+        GgmlType::Q6_K,
+        GgmlType::Q4_0,
+        GgmlType::Q4_K,
+        GgmlType::IQ4_NL,
+    ];
+    for i in 0..n_layer {
+        let l = i as usize;
+        m.blk(i, "attn_norm.weight", &[e]);
+        m.tq(&format!("blk.{i}.attn_q.weight"), &[e, e], q[l]);
+        m.tq(&format!("blk.{i}.attn_k.weight"), &[e, kv], k[l]);
+        m.tq(&format!("blk.{i}.attn_v.weight"), &[e, kv], v[l]);
+        m.tq(
+            &format!("blk.{i}.attn_output.weight"),
+            &[e, e],
+            GgmlType::Q4_K,
+        );
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.tq(
+            &format!("blk.{i}.ffn_gate.weight"),
+            &[e, ff],
+            GgmlType::Q4_0,
+        );
+        m.tq(&format!("blk.{i}.ffn_up.weight"), &[e, ff], GgmlType::Q4_K);
+        m.blk(i, "ffn_down.weight", &[ff, e]);
+    }
+    m.b
+}
+
+/// A Llama mixture of experts whose 3-D expert tensors llama.cpp's x86 CPU repack code copies
+/// (`MUL_MAT_ID` weights: Q4_K gate, Q4_0 up, IQ4_NL down) except in the last layer (Q5_K,
+/// which x86 does not repack); Q8_0 attention. Recorded with and without repacking
+/// (fixtures/oracle/repack-allocations.csv).
+pub fn repack_moe() -> GgufBuilder {
+    let (n_layer, e, h, hkv, ff, n_expert) = (3u32, 256u64, 4u32, 2u32, 256u64, 4u64);
+    let d = e / h as u64;
+    let mut m = M::new("llama", "synthetic repack MoE", n_layer, e as u32, 4096);
+    m.u32("feed_forward_length", ff as u32);
+    m.u32("attention.head_count", h);
+    m.u32("attention.head_count_kv", hkv);
+    m.u32("rope.dimension_count", d as u32);
+    m.u32("expert_count", n_expert as u32);
+    m.u32("expert_used_count", 2);
+    m.tq("token_embd.weight", &[e, N_VOCAB], GgmlType::Q8_0);
+    m.t("output_norm.weight", &[e]);
+    m.tq("output.weight", &[e, N_VOCAB], GgmlType::Q8_0);
+    let q5_k = GgmlType(13);
+    for i in 0..n_layer {
+        let last = i + 1 == n_layer;
+        let ty = |t: GgmlType| if last { q5_k } else { t };
+        m.blk(i, "attn_norm.weight", &[e]);
+        for (name, rows) in [
+            ("attn_q", e),
+            ("attn_k", d * hkv as u64),
+            ("attn_v", d * hkv as u64),
+        ] {
+            m.tq(
+                &format!("blk.{i}.{name}.weight"),
+                &[e, rows],
+                GgmlType::Q8_0,
+            );
+        }
+        m.tq(
+            &format!("blk.{i}.attn_output.weight"),
+            &[e, e],
+            GgmlType::Q8_0,
+        );
+        m.blk(i, "ffn_norm.weight", &[e]);
+        m.f32(i, "ffn_gate_inp.weight", &[e, n_expert]);
+        m.tq(
+            &format!("blk.{i}.ffn_gate_exps.weight"),
+            &[e, ff, n_expert],
+            ty(GgmlType::Q4_K),
+        );
+        m.tq(
+            &format!("blk.{i}.ffn_up_exps.weight"),
+            &[e, ff, n_expert],
+            ty(GgmlType::Q4_0),
+        );
+        m.tq(
+            &format!("blk.{i}.ffn_down_exps.weight"),
+            &[ff, e, n_expert],
+            ty(GgmlType::IQ4_NL),
+        );
+    }
+    m.b
+}
+
 /// Every synthetic model with its file name.
 pub fn all() -> Vec<(&'static str, GgufBuilder)> {
     vec![

@@ -75,6 +75,21 @@ pub fn smollm2() -> PathBuf {
     real_model("smollm2-135m-instruct-q4_1.gguf")
 }
 
+/// Qwen2.5-Coder-1.5B-Instruct Q4_K_M (1,117,320,768 bytes), blocks stored in text order. By
+/// default the cache holds its header with the data region left a sparse hole.
+pub fn qwen15b() -> PathBuf {
+    real_model("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+}
+
+/// One of llama.cpp's vocabulary-only tokenizer files (`qwen2`, `qwen35`, `gpt-2`,
+/// `llama-spm`): `models/ggml-vocab-NAME.gguf` of the llama-cpp-python source package.
+pub fn vocab(name: &str) -> PathBuf {
+    real_model(&format!("vocab/ggml-vocab-{name}.gguf"))
+}
+
+/// The vocabulary-only files [`vocab`] knows.
+pub const VOCABS: [&str; 4] = ["qwen2", "qwen35", "gpt-2", "llama-spm"];
+
 /// A committed fixture.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

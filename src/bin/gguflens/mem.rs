@@ -3,7 +3,7 @@
 use crate::cli::{CliError, Ui};
 use crate::Status;
 use gguflens::launch::{self, parse_size, LaunchArgs, LaunchError, Program, Spec, SPECS};
-use gguflens::memory::{self, MemoryError, MemoryParams, DEFAULT_GPU_OVERHEAD};
+use gguflens::memory::{self, CpuKind, MemoryError, MemoryParams, DEFAULT_GPU_OVERHEAD};
 use gguflens::render::mem::render;
 use gguflens::report::mem::MemReport;
 use gguflens::ModelFiles;
@@ -29,8 +29,12 @@ Sizes take IEC or SI units: 24GiB, 512MiB, 8GB; a bare number is MiB.
 llama.cpp's --fit answers it (1 GiB kept free per GPU, context not below 4096).
 --explain: the formulas with this file's numbers, next to the rules of thumb.
 
-Exit status: 0 clean, 1 unreadable, 2 readable with findings, 64 options llama.cpp would refuse
-or settings it cannot run (usage error).")]
+--cpu KIND: the CPU llama.cpp runs on (default: this one), for the CPU_REPACK copy it makes of
+Q4_0/Q4_K/IQ4_NL/… weights when nothing is offloaded (or with --no-host); generic for none.
+
+Exit status: 0 clean, 1 unreadable or a file without tensors (vocabulary only), 2 readable with
+findings (listed after the report), 64 options llama.cpp would refuse or settings it cannot run
+(usage error).")]
 pub struct Args {
     /// The GGUF file (any shard of a split set).
     pub file: PathBuf,
@@ -40,6 +44,10 @@ pub struct Args {
     /// Runtime memory per GPU in use outside llama.cpp's buffers (CUDA context, cuBLAS).
     #[arg(long = "gpu-overhead", value_parser = parse_size, value_name = "SIZE")]
     pub gpu_overhead: Option<u64>,
+    /// The CPU llama.cpp runs on, for its CPU_REPACK copy of weights: generic, x86-avx2,
+    /// x86-avx512, arm-dotprod, arm-i8mm. Default: this machine.
+    #[arg(long = "cpu", value_parser = parse_cpu, value_name = "KIND")]
+    pub cpu: Option<CpuKind>,
     /// GPU budgets: find the largest context and layer count that fit.
     #[arg(long = "fit", value_parser = parse_sizes, value_name = "SIZE[,SIZE…]")]
     pub fit: Option<Budgets>,
@@ -150,6 +158,15 @@ fn subcommand_index(args: &[OsString]) -> Option<usize> {
     None
 }
 
+fn parse_cpu(s: &str) -> Result<CpuKind, String> {
+    CpuKind::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown CPU kind '{s}' (expected {})",
+            CpuKind::ALL.map(|k| k.name()).join(", ")
+        )
+    })
+}
+
 /// `--fit` budgets in bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Budgets(pub Vec<u64>);
@@ -168,6 +185,7 @@ impl Args {
         let base = MemoryParams {
             n_gpus: self.fit.as_ref().map_or(1, |b| b.0.len()),
             gpu_overhead: self.gpu_overhead.unwrap_or(DEFAULT_GPU_OVERHEAD),
+            cpu: self.cpu.unwrap_or_else(CpuKind::host),
             ..MemoryParams::default()
         };
         launch
@@ -201,14 +219,17 @@ pub fn run(a: Args, launch: LaunchArgs, ui: Ui) -> Result<Status, CliError> {
     } else {
         (memory::sweep(&model, &p).map_err(err)?, None)
     };
-    let report = MemReport::build(
-        &name,
-        model.file_size(),
-        launch.ctx_size,
-        &estimates,
-        fit.as_ref(),
-        a.explain,
-    );
+    let report = MemReport {
+        findings: gguflens::report::findings_of(&model),
+        ..MemReport::build(
+            &name,
+            model.file_size(),
+            launch.ctx_size,
+            &estimates,
+            fit.as_ref(),
+            a.explain,
+        )
+    };
     crate::cli::emit(a.json, &report, |w| {
         if a.csv {
             gguflens::render::mem::csv(&report, w)
