@@ -74,7 +74,9 @@ fn grid(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         }
         cols.push(("bytes/block", Align::Right));
         cols.push(("BPW", Align::Right));
-        let mut tb = Table::new(&cols);
+        let n = cols.len();
+        // On a narrow terminal the per-block totals go before the grid is folded.
+        let mut tb = Table::new(&cols).droppable(&[n - 1, n - 2]);
         for g in &r.grid {
             let mut row = vec![Cell::from(block_label(g.first, g.last))];
             for c in &g.cells {
