@@ -303,8 +303,8 @@ fn metadata(r: &DiffReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
             }
         };
         writeln!(w, "  {}", s.paint(Color::Bold, &sanitize(&m.key)))?;
-        writeln!(w, "    A {}", v(&m.a))?;
-        writeln!(w, "    B {}", v(&m.b))?;
+        writeln!(w, "{}", s.fill("    A ", &v(&m.a), 6))?;
+        writeln!(w, "{}", s.fill("    B ", &v(&m.b), 6))?;
     }
     Ok(())
 }

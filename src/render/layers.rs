@@ -75,7 +75,9 @@ fn grid(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
         }
         cols.push(("bytes/block", Align::Right));
         cols.push(("BPW", Align::Right));
-        let mut tb = Table::new(&cols);
+        let n = cols.len();
+        // On a narrow terminal the per-block totals go before the grid is folded.
+        let mut tb = Table::new(&cols).droppable(&[n - 1, n - 2]);
         for g in &r.grid {
             let mut row = vec![Cell::from(block_label(g.first, g.last))];
             for c in &g.cells {
@@ -249,14 +251,12 @@ fn upgrades(r: &LayersReport, w: &mut dyn Write, s: Style) -> io::Result<()> {
                     u.of_layers
                 )
             };
-            writeln!(
-                w,
-                "  {:<14} {}{} · {}",
-                sanitize(&u.role),
-                s.paint(type_color(&u.ty), &u.ty),
-                wher,
-                iec(u.totals.bytes)
-            )?;
+            let text = format!("{}{} · {}", u.ty, wher, iec(u.totals.bytes));
+            let filled = s.fill(&" ".repeat(17), &text, 17);
+            let body = &filled[17..];
+            // The type is painted after filling, so its escape sequences never count as width.
+            let body = body.replacen(&u.ty, &s.paint(type_color(&u.ty), &u.ty), 1);
+            writeln!(w, "  {:<14} {body}", sanitize(&u.role))?;
         }
     }
     Ok(())

@@ -209,11 +209,16 @@ pub fn render(r: &ScanReport, w: &mut dyn Write, style: Style) -> io::Result<()>
         }
     }
     if !dups.is_empty() {
+        let text = format!(
+            "(identical weights under different names; {} beyond one copy each)",
+            iec(tt.duplicate_bytes)
+        );
+        let filled = style.fill(&" ".repeat(11), &text, 2);
         writeln!(
             w,
-            "\n{} (identical weights under different names; {} beyond one copy each)",
+            "\n{} {}",
             style.paint(Color::Yellow, "Duplicates"),
-            iec(tt.duplicate_bytes)
+            &filled[11..]
         )?;
         for (group, (copies, names)) in &dups {
             let mut names: Vec<String> = names.iter().map(|n| sanitize(n).into_owned()).collect();

@@ -107,8 +107,9 @@ impl Table {
         let n = self.headers.len();
         let mut widths = self.natural_widths(style);
         let mut shown: Vec<usize> = (0..n).collect();
+        let mut two_line = false;
         if let Some(max) = style.width {
-            self.fit(max.saturating_sub(indent), &mut widths, &mut shown);
+            two_line = self.fit(max.saturating_sub(indent), &mut widths, &mut shown);
             if total_width(&widths, &shown) > max.saturating_sub(indent) {
                 return self.write_folded(w, style, indent, max);
             }
@@ -143,13 +144,33 @@ impl Table {
             }
             writeln!(w, "{}", out.trim_end())
         };
-        line(
-            w,
-            self.headers
-                .iter()
-                .map(|h| (h.clone(), Some(Color::Bold)))
-                .collect(),
-        )?;
+        if two_line {
+            let parts: Vec<(String, String)> = (0..n)
+                .map(|i| split_header(&self.headers[i], widths[i]))
+                .collect();
+            line(
+                w,
+                parts
+                    .iter()
+                    .map(|p| (p.0.clone(), Some(Color::Bold)))
+                    .collect(),
+            )?;
+            line(
+                w,
+                parts
+                    .iter()
+                    .map(|p| (p.1.clone(), Some(Color::Bold)))
+                    .collect(),
+            )?;
+        } else {
+            line(
+                w,
+                self.headers
+                    .iter()
+                    .map(|h| (h.clone(), Some(Color::Bold)))
+                    .collect(),
+            )?;
+        }
         for r in &self.rows {
             line(w, self.cells_of(r))?;
         }
@@ -194,10 +215,19 @@ impl Table {
         widths
     }
 
-    /// Narrows name columns to a comfortable width, then leaves out droppable columns, then
-    /// narrows names further, until the table fits `max`.
-    fn fit(&self, max: usize, widths: &mut [usize], shown: &mut Vec<usize>) {
+    /// Narrows name columns to a comfortable width, then puts long headers on two lines, then
+    /// leaves out droppable columns, then narrows names further, until the table fits `max`.
+    /// Returns whether the headers take two lines.
+    fn fit(&self, max: usize, widths: &mut [usize], shown: &mut Vec<usize>) -> bool {
         self.narrow_names(max, widths, shown, NAME_COMFORT);
+        let mut two_line = false;
+        if total_width(widths, shown) > max {
+            let split = self.split_widths(widths);
+            if total_width(&split, shown) < total_width(widths, shown) {
+                widths.copy_from_slice(&split);
+                two_line = true;
+            }
+        }
         let empty = (0..self.headers.len()).filter(|&i| self.is_empty_column(i));
         let order: Vec<usize> = empty.chain(self.drop_order.iter().copied()).collect();
         for i in order {
@@ -207,6 +237,26 @@ impl Table {
             shown.retain(|&c| c != i);
         }
         self.narrow_names(max, widths, shown, NAME_MIN);
+        two_line
+    }
+
+    /// Each column's width when its header may take two lines: the widest cell, or the longer
+    /// half of the header.
+    fn split_widths(&self, widths: &[usize]) -> Vec<usize> {
+        (0..self.headers.len())
+            .map(|i| {
+                let cells = self
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|c| c.text.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .min(widths[i]);
+                let (a, b) = split_header(&self.headers[i], cells);
+                cells.max(a.chars().count()).max(b.chars().count())
+            })
+            .collect()
     }
 
     /// A column whose every cell is empty or `-`: the first to leave when space is short.
@@ -275,6 +325,26 @@ impl Table {
             }
         }
         Ok(())
+    }
+}
+
+/// A header as two lines no wider than needed: split after a `_`, `/`, `-` or space so that the
+/// longer half is shortest; whole on the first line when it fits `width` or cannot be split.
+fn split_header(h: &str, width: usize) -> (String, String) {
+    let chars: Vec<char> = h.chars().collect();
+    if chars.len() <= width {
+        return (h.to_string(), String::new());
+    }
+    let best = (0..chars.len().saturating_sub(1))
+        .filter(|&k| matches!(chars[k], '_' | '/' | '-' | ' '))
+        .min_by_key(|&k| (k + 1).max(chars.len() - k - 1));
+    match best {
+        Some(k) => {
+            let a: String = chars[..=k].iter().collect();
+            let b: String = chars[k + 1..].iter().collect();
+            (a.trim_end().to_string(), b)
+        }
+        None => (h.to_string(), String::new()),
     }
 }
 
@@ -362,5 +432,45 @@ mod tests {
         let out = text(&table(), Style::plain_fit(44));
         assert!(out.contains("not shown: MIX (--wide)"), "{out}");
         assert_eq!(elide_middle("abcdefghij", 5), "ab…ij");
+    }
+
+    #[test]
+    fn long_headers_over_short_cells_take_two_lines_before_anything_is_dropped() {
+        let names = [
+            "block",
+            "attn_output",
+            "ffn_gate",
+            "ffn_down",
+            "post_ffw_norm",
+        ];
+        let cols: Vec<(&str, Align)> = names.iter().map(|n| (*n, Align::Left)).collect();
+        let mut t = Table::new(&cols).droppable(&[4]);
+        t.row(vec![
+            "blk.0".into(),
+            "Q4_K".into(),
+            "Q5_0".into(),
+            "Q6_K".into(),
+            "F32".into(),
+        ]);
+        let out = text(&t, Style::plain_fit(44));
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0].split_whitespace().collect::<Vec<_>>(),
+            ["block", "attn_", "ffn_", "ffn_", "post_"]
+        );
+        assert_eq!(
+            lines[1].split_whitespace().collect::<Vec<_>>(),
+            ["output", "gate", "down", "ffw_norm"]
+        );
+        assert!(
+            lines[2].contains("F32") && !out.contains("not shown"),
+            "{out}"
+        );
+        assert!(out.lines().all(|l| l.chars().count() <= 44), "{out}");
+        assert_eq!(
+            split_header("attn_output", 4),
+            ("attn_".into(), "output".into())
+        );
+        assert_eq!(split_header("BPW", 4), ("BPW".into(), String::new()));
     }
 }

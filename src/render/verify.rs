@@ -236,7 +236,8 @@ fn model(m: &ModelJson, w: &mut dyn Write, s: Style) -> io::Result<()> {
                 String::new()
             };
             let sep = if note.is_empty() { "" } else { " " };
-            writeln!(w, "  sha256{who} {sha}{sep}{note}")?;
+            let line = format!("sha256{who} {sha}");
+            writeln!(w, "{}{sep}{note}", s.fill("  ", &line, 4))?;
         }
     }
     if !m.tensors_unchecked.is_empty() {
