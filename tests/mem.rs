@@ -494,7 +494,14 @@ fn per_layer_head_count_kv_is_never_collapsed() {
             nofa.cpu().kv.total(),
             1024 * 2 * ((64 + 32 + 128 + 64) + 4 * 128)
         );
-        assert_eq!(nofa.arch.n_head_kv, vec![2, 1, 4, 2]);
+        assert_eq!(
+            nofa.arch
+                .layers
+                .iter()
+                .map(|l| l.n_head_kv)
+                .collect::<Vec<_>>(),
+            vec![2, 1, 4, 2]
+        );
     });
 }
 
@@ -554,7 +561,10 @@ fn synthetic_architectures_by_hand() {
     // Gemma 2: layers 0 and 2 are SWA (window 256): pad256(min(4096, 256 + 512)) = 768 cells.
     with_synthetic(synthetic::gemma2_swa(), |m| {
         let e = memory::estimate(m, &cpu(4096)).unwrap();
-        assert_eq!(e.arch.is_swa, vec![true, false, true, false]);
+        assert_eq!(
+            e.arch.layers.iter().map(|l| l.swa).collect::<Vec<_>>(),
+            vec![true, false, true, false]
+        );
         assert_eq!(e.context.swa_cells, 768);
         let row = 2 * 32 * 2; // 2 KV heads × 32 × f16
         assert_eq!(e.cpu().kv.k + e.cpu().kv.v, 2 * 4096 * row * 2);

@@ -44,6 +44,23 @@ impl MemoryKind {
     }
 }
 
+/// One layer's hyperparameters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LayerParams {
+    /// Query heads.
+    pub n_head: u64,
+    /// KV heads (0 = a layer without attention).
+    pub n_head_kv: u64,
+    /// Feed-forward width.
+    pub n_ff: u64,
+    /// A sliding-window layer.
+    pub swa: bool,
+    /// Allocates attention K/V (shared-KV layers and NextN layers do not).
+    pub kv: bool,
+    /// Keeps a recurrent state.
+    pub recurrent: bool,
+}
+
 /// The hyperparameters of one model that decide llama.cpp's allocations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchParams {
@@ -59,12 +76,8 @@ pub struct ArchParams {
     pub n_embd: u64,
     /// `{arch}.embedding_length_out`, or `n_embd`.
     pub n_embd_out: u64,
-    /// Query heads per layer.
-    pub n_head: Vec<u64>,
-    /// KV heads per layer (0 = a layer without attention).
-    pub n_head_kv: Vec<u64>,
-    /// Feed-forward width per layer.
-    pub n_ff: Vec<u64>,
+    /// Each layer's heads, widths and caches.
+    pub layers: Vec<LayerParams>,
     /// K head size of full-attention layers.
     pub head_k: u64,
     /// V head size of full-attention layers.
@@ -77,12 +90,6 @@ pub struct ArchParams {
     pub swa_kind: SwaKind,
     /// Window (or chunk) size in tokens.
     pub n_swa: u64,
-    /// Whether each layer is a sliding-window layer.
-    pub is_swa: Vec<bool>,
-    /// Whether each layer allocates attention K/V (shared-KV layers and NextN layers do not).
-    pub kv_layer: Vec<bool>,
-    /// Whether each layer keeps a recurrent state.
-    pub recr_layer: Vec<bool>,
     /// MLA (`key_length_mla`, `value_length_mla`): a K-only latent cache.
     pub mla: Option<(u64, u64)>,
     /// The memory module.
@@ -386,6 +393,250 @@ impl Meta<'_, '_> {
     }
 }
 
+/// The sliding-window layout of one model.
+struct Window {
+    kind: SwaKind,
+    n_swa: u64,
+    layers: Vec<bool>,
+}
+
+impl Window {
+    fn none(n: usize) -> Window {
+        Window {
+            kind: SwaKind::None,
+            n_swa: 0,
+            layers: vec![false; n],
+        }
+    }
+}
+
+/// `{arch}.block_count`: every block, NextN/MTP layers included.
+fn block_count(m: &Meta) -> Result<usize, MemoryError> {
+    let n = m.u64_req("block_count")?;
+    if n == 0 || n > MAX_BLOCK_COUNT {
+        return Err(MemoryError::BadValue {
+            key: m.key("block_count"),
+            expected: "1 to 512 layers",
+        });
+    }
+    Ok(n as usize)
+}
+
+/// Each layer's head counts and FFN width (the layer sets are filled later).
+fn layer_widths(m: &Meta, n: usize) -> Result<Vec<LayerParams>, MemoryError> {
+    let n_head = m
+        .per_layer("attention.head_count", n)?
+        .unwrap_or_else(|| vec![0; n]);
+    let n_head_kv = m
+        .per_layer("attention.head_count_kv", n)?
+        .unwrap_or_else(|| n_head.clone());
+    let n_ff = m
+        .per_layer("feed_forward_length", n)?
+        .unwrap_or_else(|| vec![0; n]);
+    Ok((0..n)
+        .map(|il| LayerParams {
+            n_head: n_head[il],
+            n_head_kv: n_head_kv[il],
+            n_ff: n_ff[il],
+            ..LayerParams::default()
+        })
+        .collect())
+}
+
+/// The sliding-window kind, window and layers, by the architecture's rule.
+fn sliding_window(
+    m: &Meta,
+    a: &str,
+    n: usize,
+    n_main: usize,
+    key_window: Option<u64>,
+) -> Result<Window, MemoryError> {
+    let Some(rule) = swa_rule(a, n_main) else {
+        return Ok(Window::none(n));
+    };
+    let on = match rule.when {
+        SwaWhen::Always => true,
+        SwaWhen::KeyPositive => key_window.is_some_and(|w| w > 0),
+        SwaWhen::UnlessZero => key_window != Some(0),
+    };
+    if !on {
+        return Ok(Window::none(n));
+    }
+    let n_swa = match (rule.forced_window, key_window, rule.default_window) {
+        (Some(f), _, _) => f,
+        (None, Some(w), _) => w,
+        (None, None, Some(d)) => d,
+        (None, None, None) => {
+            return Err(MemoryError::MissingKey(m.key("attention.sliding_window")))
+        }
+    };
+    let kind = if rule.chunked {
+        SwaKind::Chunked
+    } else {
+        SwaKind::Standard
+    };
+    let mut layers = swa_layers(m, &rule, n)?;
+    for s in layers.iter_mut().skip(n_main) {
+        *s = false;
+    }
+    Ok(Window {
+        kind,
+        n_swa,
+        layers,
+    })
+}
+
+/// Which layers are sliding-window ones: the per-layer array, else the rule's period.
+fn swa_layers(m: &Meta, rule: &SwaRule, n: usize) -> Result<Vec<bool>, MemoryError> {
+    match m.bool_array("attention.sliding_window_pattern", n)? {
+        Some(v) => Ok(v),
+        None if rule.array_required => Err(MemoryError::MissingKey(
+            m.key("attention.sliding_window_pattern"),
+        )),
+        None => {
+            let p = m.u64_or("attention.sliding_window_pattern", rule.period as u64)?;
+            Ok((0..n as u64)
+                .map(|il| {
+                    if rule.dense_first {
+                        p == 0 || il % p != 0
+                    } else {
+                        p == 0 || il % p < p - 1
+                    }
+                })
+                .collect())
+        }
+    }
+}
+
+/// The memory module `create_memory` builds for the architecture.
+fn memory_kind(a: &str) -> MemoryKind {
+    if NO_MEMORY.contains(&a) {
+        MemoryKind::None
+    } else if RECURRENT.contains(&a) {
+        MemoryKind::Recurrent
+    } else if HYBRID.contains(&a) {
+        MemoryKind::Hybrid
+    } else {
+        MemoryKind::Kv
+    }
+}
+
+/// `recurrent_layer_arr` as the architecture's loader fills it.
+fn recurrent_layers(
+    m: &Meta,
+    split: LayerSplit,
+    memory: MemoryKind,
+    n_main: usize,
+    layers: &[LayerParams],
+) -> Result<Vec<bool>, MemoryError> {
+    let n = layers.len();
+    Ok(match split {
+        LayerSplit::AllRecurrent => vec![true; n],
+        LayerSplit::NoHeadsNoFfn => (0..n)
+            .map(|il| il < n_main && layers[il].n_head_kv == 0 && layers[il].n_ff == 0)
+            .collect(),
+        LayerSplit::Interval => match m.bool_array("attention.recurrent_layers", n)? {
+            Some(v) => v,
+            None => {
+                let interval = m.u64_or("full_attention_interval", 4)?.max(1);
+                (0..n as u64)
+                    .map(|il| (il as usize) < n_main && (il + 1) % interval != 0)
+                    .collect()
+            }
+        },
+        LayerSplit::NoKvHeads if memory == MemoryKind::Recurrent => vec![true; n],
+        LayerSplit::NoKvHeads if memory == MemoryKind::Hybrid => {
+            layers.iter().map(|l| l.n_head_kv == 0).collect()
+        }
+        LayerSplit::NoKvHeads => vec![false; n],
+    })
+}
+
+/// The first layer that shares another layer's KV cache instead of allocating its own.
+fn shared_kv_start(m: &Meta, a: &str, n: usize) -> Result<Option<usize>, MemoryError> {
+    Ok(match a {
+        "gemma3n" => Some(20),
+        "gemma4" => {
+            let shared = m.u64_or("attention.shared_kv_layers", 0)? as usize;
+            Some(n.saturating_sub(shared))
+        }
+        _ => None,
+    })
+}
+
+/// Fills each layer's `kv` and `recurrent` flags from the memory module, the layer split, the
+/// recurrent layers, the NextN layers and the shared-KV start.
+fn layer_sets(
+    layers: &mut [LayerParams],
+    memory: MemoryKind,
+    split: LayerSplit,
+    is_recr: &[bool],
+    n_main: usize,
+    kv_start: Option<usize>,
+) {
+    let n = layers.len();
+    let has_kv = |il: usize| kv_start.is_none_or(|s| il < s);
+    for (il, l) in layers.iter_mut().enumerate() {
+        let (r, ff0) = (is_recr[il], l.n_ff == 0);
+        (l.kv, l.recurrent) = match memory {
+            MemoryKind::None => (false, false),
+            MemoryKind::Recurrent => (false, true),
+            MemoryKind::Hybrid => match split {
+                LayerSplit::AllRecurrent => (has_kv(il), true),
+                LayerSplit::NoHeadsNoFfn => (has_kv(il) && !r && ff0, r && ff0),
+                LayerSplit::Interval => (has_kv(il) && il < n_main && !r, il < n_main && r),
+                LayerSplit::NoKvHeads => (has_kv(il) && !r, r),
+            },
+            MemoryKind::Kv => {
+                let nextn_filter = n_main > 0 && n_main < n;
+                (has_kv(il) && (!nextn_filter || il < n_main), false)
+            }
+        };
+    }
+}
+
+/// Recurrent state widths per sequence per layer (`llama_hparams::n_embd_r`, `n_embd_s`).
+fn recurrent_widths(
+    m: &Meta,
+    a: &str,
+    n_embd: u64,
+    h0: u64,
+    head_k: u64,
+) -> Result<(u64, u64), MemoryError> {
+    let d_conv = m.u64_or("ssm.conv_kernel", 0)?;
+    let d_inner = m.u64_or("ssm.inner_size", 0)?;
+    let d_state = m.u64_or("ssm.state_size", 0)?;
+    let n_group = m.u64_or("ssm.group_count", 0)?;
+    let wkv = m.u64_or("wkv.head_size", 0)?;
+    let l_cache = m.u64_or("shortconv.l_cache", 0)?;
+    let kda = m.u64_or("kda.head_dim", 0)?;
+    let head_la = if a == "minimax-01" { head_k } else { 0 };
+    let conv = d_conv
+        .saturating_sub(1)
+        .saturating_mul(d_inner.saturating_add(n_group.saturating_mul(d_state).saturating_mul(2)));
+    let n_embd_r = if wkv != 0 {
+        m.u64_or("token_shift_count", 2)?.saturating_mul(n_embd)
+    } else if l_cache != 0 {
+        n_embd.saturating_mul(l_cache - 1)
+    } else if kda != 0 {
+        (3 * if d_conv > 0 { d_conv - 1 } else { 3 })
+            .saturating_mul(h0)
+            .saturating_mul(kda)
+    } else {
+        conv
+    };
+    let n_embd_s = if wkv != 0 {
+        n_embd.saturating_mul(wkv)
+    } else if kda != 0 {
+        kda.saturating_mul(kda).saturating_mul(h0)
+    } else if head_la != 0 {
+        head_la.saturating_mul(head_la).saturating_mul(h0)
+    } else {
+        d_state.saturating_mul(d_inner)
+    };
+    Ok((n_embd_r, n_embd_s))
+}
+
 impl ArchParams {
     /// Reads the hyperparameters from the first shard's metadata.
     pub fn from_model(model: &Model) -> Result<ArchParams, MemoryError> {
@@ -401,14 +652,7 @@ impl ArchParams {
             keys: ArchKeys::with_arch(model, arch.clone()),
         };
         let a = arch.as_str();
-        let n_layer_u = m.u64_req("block_count")?;
-        if n_layer_u == 0 || n_layer_u > MAX_BLOCK_COUNT {
-            return Err(MemoryError::BadValue {
-                key: m.key("block_count"),
-                expected: "1 to 512 layers",
-            });
-        }
-        let n = n_layer_u as usize;
+        let n = block_count(&m)?;
         let n_ctx_train = m.u64_req("context_length")?;
         let n_ctx_train = u32::try_from(n_ctx_train).map_err(|_| MemoryError::BadValue {
             key: m.key("context_length"),
@@ -416,275 +660,96 @@ impl ArchParams {
         })?;
         let n_embd = m.u64_req("embedding_length")?;
         let n_embd_out = m.u64_or("embedding_length_out", n_embd)?;
-        let n_nextn = m.u64_or("nextn_predict_layers", 0)?.min(n_layer_u) as usize;
+        let n_nextn = m.u64_or("nextn_predict_layers", 0)?.min(n as u64) as usize;
         let n_main = n - n_nextn;
-
-        let n_head = m
-            .per_layer("attention.head_count", n)?
-            .unwrap_or_else(|| vec![0; n]);
-        let n_head_kv = m
-            .per_layer("attention.head_count_kv", n)?
-            .unwrap_or_else(|| n_head.clone());
-        let n_ff = m
-            .per_layer("feed_forward_length", n)?
-            .unwrap_or_else(|| vec![0; n]);
-        let h0 = n_head[0];
+        let mut layers = layer_widths(&m, n)?;
+        let h0 = layers[0].n_head;
         let default_head = n_embd.checked_div(h0).unwrap_or(0);
         let head_k = m.u64_or("attention.key_length", default_head)?;
         let head_v = m.u64_or("attention.value_length", default_head)?;
         let head_k_swa = m.u64_or("attention.key_length_swa", head_k)?;
         let head_v_swa = m.u64_or("attention.value_length_swa", head_v)?;
 
-        // Sliding window.
-        let mut swa_kind = SwaKind::None;
-        let mut n_swa = 0;
-        let mut is_swa = vec![false; n];
         let key_window = m.u64_opt("attention.sliding_window")?;
-        if let Some(rule) = swa_rule(a, n_main) {
-            let on = match rule.when {
-                SwaWhen::Always => true,
-                SwaWhen::KeyPositive => key_window.is_some_and(|w| w > 0),
-                SwaWhen::UnlessZero => key_window != Some(0),
-            };
-            if on {
-                n_swa = match (rule.forced_window, key_window, rule.default_window) {
-                    (Some(f), _, _) => f,
-                    (None, Some(w), _) => w,
-                    (None, None, Some(d)) => d,
-                    (None, None, None) => {
-                        return Err(MemoryError::MissingKey(m.key("attention.sliding_window")))
-                    }
-                };
-                swa_kind = if rule.chunked {
-                    SwaKind::Chunked
-                } else {
-                    SwaKind::Standard
-                };
-                is_swa = match m.bool_array("attention.sliding_window_pattern", n)? {
-                    Some(v) => v,
-                    None if rule.array_required => {
-                        return Err(MemoryError::MissingKey(
-                            m.key("attention.sliding_window_pattern"),
-                        ))
-                    }
-                    None => {
-                        let p = m.u64_or("attention.sliding_window_pattern", rule.period as u64)?;
-                        (0..n as u64)
-                            .map(|il| {
-                                if rule.dense_first {
-                                    p == 0 || il % p != 0
-                                } else {
-                                    p == 0 || il % p < p - 1
-                                }
-                            })
-                            .collect()
-                    }
-                };
-                for s in is_swa.iter_mut().skip(n_main) {
-                    *s = false;
-                }
-            }
-        }
-
-        // Memory module and layer filters.
-        let memory = if NO_MEMORY.contains(&a) {
-            MemoryKind::None
-        } else if RECURRENT.contains(&a) {
-            MemoryKind::Recurrent
-        } else if HYBRID.contains(&a) {
-            MemoryKind::Hybrid
-        } else {
-            MemoryKind::Kv
-        };
-
-        let full_attn_interval = m.u64_or("full_attention_interval", 4)?.max(1);
+        let mut window = sliding_window(&m, a, n, n_main, key_window)?;
+        let memory = memory_kind(a);
         let split = LayerSplit::of(a);
-        let is_recr: Vec<bool> = match split {
-            LayerSplit::AllRecurrent => vec![true; n],
-            LayerSplit::NoHeadsNoFfn => (0..n)
-                .map(|il| il < n_main && n_head_kv[il] == 0 && n_ff[il] == 0)
-                .collect(),
-            LayerSplit::Interval => match m.bool_array("attention.recurrent_layers", n)? {
-                Some(v) => v,
-                None => (0..n as u64)
-                    .map(|il| (il as usize) < n_main && (il + 1) % full_attn_interval != 0)
-                    .collect(),
-            },
-            LayerSplit::NoKvHeads if memory == MemoryKind::Recurrent => vec![true; n],
-            LayerSplit::NoKvHeads if memory == MemoryKind::Hybrid => {
-                n_head_kv.iter().map(|&h| h == 0).collect()
-            }
-            LayerSplit::NoKvHeads => vec![false; n],
-        };
+        let is_recr = recurrent_layers(&m, split, memory, n_main, &layers)?;
         // lfm2: the attention layers are the sliding-window ones.
         if (a == "lfm2" || a == "lfm2moe") && key_window.is_some_and(|w| w > 0) {
-            swa_kind = SwaKind::Standard;
-            n_swa = key_window.unwrap_or(0);
-            is_swa = is_recr.iter().map(|&r| !r).collect();
+            window = Window {
+                kind: SwaKind::Standard,
+                n_swa: key_window.unwrap_or(0),
+                layers: is_recr.iter().map(|&r| !r).collect(),
+            };
+        }
+        let kv_start = shared_kv_start(&m, a, n)?;
+        layer_sets(&mut layers, memory, split, &is_recr, n_main, kv_start);
+        for (l, &s) in layers.iter_mut().zip(&window.layers) {
+            l.swa = s;
         }
 
-        // Shared-KV layers.
-        let kv_from_start: Option<usize> = match a {
-            "gemma3n" => Some(20),
-            "gemma4" => {
-                let shared = m.u64_or("attention.shared_kv_layers", 0)? as usize;
-                Some(n.saturating_sub(shared))
-            }
-            _ => None,
-        };
-        let has_kv = |il: usize| kv_from_start.is_none_or(|s| il < s);
-
-        let (kv_layer, recr_layer): (Vec<bool>, Vec<bool>) = match memory {
-            MemoryKind::None => (vec![false; n], vec![false; n]),
-            MemoryKind::Recurrent => (vec![false; n], vec![true; n]),
-            MemoryKind::Hybrid => {
-                let attn: Vec<bool> = (0..n)
-                    .map(|il| {
-                        has_kv(il)
-                            && match split {
-                                LayerSplit::AllRecurrent => true,
-                                LayerSplit::NoHeadsNoFfn => !is_recr[il] && n_ff[il] == 0,
-                                LayerSplit::Interval => il < n_main && !is_recr[il],
-                                LayerSplit::NoKvHeads => !is_recr[il],
-                            }
-                    })
-                    .collect();
-                let recr: Vec<bool> = (0..n)
-                    .map(|il| match split {
-                        LayerSplit::AllRecurrent => true,
-                        LayerSplit::NoHeadsNoFfn => is_recr[il] && n_ff[il] == 0,
-                        LayerSplit::Interval => il < n_main && is_recr[il],
-                        LayerSplit::NoKvHeads => is_recr[il],
-                    })
-                    .collect();
-                (attn, recr)
-            }
-            MemoryKind::Kv => {
-                let nextn_filter = n_nextn > 0 && n_main > 0;
-                let attn = (0..n)
-                    .map(|il| has_kv(il) && (!nextn_filter || il < n_main))
-                    .collect();
-                (attn, vec![false; n])
-            }
-        };
-
-        // MLA.
         let k_mla = m.u64_or("attention.key_length_mla", 0)?;
         let v_mla = m.u64_or("attention.value_length_mla", 0)?;
-        let mla = (k_mla != 0 && v_mla != 0).then_some((k_mla, v_mla));
-
-        // Recurrent state widths (llama_hparams::n_embd_r / n_embd_s).
-        let d_conv = m.u64_or("ssm.conv_kernel", 0)?;
-        let d_inner = m.u64_or("ssm.inner_size", 0)?;
-        let d_state = m.u64_or("ssm.state_size", 0)?;
-        let n_group = m.u64_or("ssm.group_count", 0)?;
-        let wkv = m.u64_or("wkv.head_size", 0)?;
-        let l_cache = m.u64_or("shortconv.l_cache", 0)?;
-        let kda = m.u64_or("kda.head_dim", 0)?;
-        let head_la = if a == "minimax-01" { head_k } else { 0 };
-        let conv = d_conv.saturating_sub(1).saturating_mul(
-            d_inner.saturating_add(n_group.saturating_mul(d_state).saturating_mul(2)),
-        );
-        let n_embd_r = if wkv != 0 {
-            m.u64_or("token_shift_count", 2)?.saturating_mul(n_embd)
-        } else if l_cache != 0 {
-            n_embd.saturating_mul(l_cache - 1)
-        } else if kda != 0 {
-            (3 * if d_conv > 0 { d_conv - 1 } else { 3 })
-                .saturating_mul(h0)
-                .saturating_mul(kda)
-        } else {
-            conv
-        };
-        let n_embd_s = if wkv != 0 {
-            n_embd.saturating_mul(wkv)
-        } else if kda != 0 {
-            kda.saturating_mul(kda).saturating_mul(h0)
-        } else if head_la != 0 {
-            head_la.saturating_mul(head_la).saturating_mul(h0)
-        } else {
-            d_state.saturating_mul(d_inner)
-        };
-
-        let n_vocab = model
-            .gguf()
-            .get_array("tokenizer.ggml.tokens")
-            .map(|t| t.len)
-            .unwrap_or(0);
-        let causal = m
-            .value("attention.causal")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(true);
-        let n_ff_exp = m
-            .per_layer("expert_feed_forward_length", n)?
-            .map(|v| v.into_iter().max().unwrap_or(0))
-            .unwrap_or(0);
-        let approximate = SPECIAL.iter().find(|(k, _)| *k == a).map(|(_, v)| *v);
-        let n_layer_dense_lead = m.u64_or("leading_dense_block_count", 0)?.min(n as u64) as usize;
-        let n_expert_shared = m.u64_or("expert_shared_count", 0)?;
-        let q_lora_rank = m.u64_or("attention.q_lora_rank", 0)?;
-        let n_rot = m.u64_or("rope.dimension_count", head_k)?;
-        let qk_norm = model
-            .tensors()
-            .any(|(_, t)| t.name_str() == "blk.0.attn_q_norm.weight");
-
+        let (n_embd_r, n_embd_s) = recurrent_widths(&m, a, n_embd, h0, head_k)?;
         Ok(ArchParams {
-            n_expert: m.u64_or("expert_count", 0)?,
-            n_expert_used: m.u64_or("expert_used_count", 0)?,
-            arch,
             n_layer: n,
             n_layer_nextn: n_nextn,
             n_ctx_train,
             n_embd,
             n_embd_out,
-            n_head,
-            n_head_kv,
-            n_ff,
+            layers,
             head_k,
             head_v,
             head_k_swa,
             head_v_swa,
-            swa_kind,
-            n_swa,
-            is_swa,
-            kv_layer,
-            recr_layer,
-            mla,
+            swa_kind: window.kind,
+            n_swa: window.n_swa,
+            mla: (k_mla != 0 && v_mla != 0).then_some((k_mla, v_mla)),
             memory,
             n_embd_r,
             n_embd_s,
-            n_vocab,
-            causal,
-            n_ff_exp,
-            ssm_d_inner: d_inner,
-            ssm_n_group: n_group,
-            approximate,
-            n_layer_dense_lead,
-            n_expert_shared,
-            q_lora_rank,
-            n_rot,
-            qk_norm,
+            n_vocab: model
+                .gguf()
+                .get_array("tokenizer.ggml.tokens")
+                .map(|t| t.len)
+                .unwrap_or(0),
+            causal: m
+                .value("attention.causal")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true),
+            n_ff_exp: m
+                .per_layer("expert_feed_forward_length", n)?
+                .map(|v| v.into_iter().max().unwrap_or(0))
+                .unwrap_or(0),
+            ssm_d_inner: m.u64_or("ssm.inner_size", 0)?,
+            ssm_n_group: m.u64_or("ssm.group_count", 0)?,
+            approximate: SPECIAL.iter().find(|(k, _)| *k == a).map(|(_, v)| *v),
+            n_layer_dense_lead: m.u64_or("leading_dense_block_count", 0)?.min(n as u64) as usize,
+            n_expert_shared: m.u64_or("expert_shared_count", 0)?,
+            q_lora_rank: m.u64_or("attention.q_lora_rank", 0)?,
+            n_rot: m.u64_or("rope.dimension_count", head_k)?,
+            qk_norm: model
+                .tensors()
+                .any(|(_, t)| t.name_str() == "blk.0.attn_q_norm.weight"),
+            n_expert: m.u64_or("expert_count", 0)?,
+            n_expert_used: m.u64_or("expert_used_count", 0)?,
+            arch,
         })
     }
 
     /// K width of layer `il` (`n_embd_k_gqa`): head size × KV heads.
     pub fn e_k(&self, il: usize) -> u64 {
-        let h = if self.is_swa[il] {
-            self.head_k_swa
-        } else {
-            self.head_k
-        };
-        h.saturating_mul(self.n_head_kv[il])
+        let l = &self.layers[il];
+        let h = if l.swa { self.head_k_swa } else { self.head_k };
+        h.saturating_mul(l.n_head_kv)
     }
 
     /// V width of layer `il` (`n_embd_v_gqa`).
     pub fn e_v(&self, il: usize) -> u64 {
-        let h = if self.is_swa[il] {
-            self.head_v_swa
-        } else {
-            self.head_v
-        };
-        h.saturating_mul(self.n_head_kv[il])
+        let l = &self.layers[il];
+        let h = if l.swa { self.head_v_swa } else { self.head_v };
+        h.saturating_mul(l.n_head_kv)
     }
 
     /// The widest V over all layers (`n_embd_v_gqa_max`): the transposed V cache's row width
@@ -705,24 +770,22 @@ impl ArchParams {
 
     /// Whether any layer is a sliding-window layer.
     pub fn has_swa(&self) -> bool {
-        self.swa_kind != SwaKind::None && self.is_swa.iter().any(|&s| s)
+        self.swa_kind != SwaKind::None && self.layers.iter().any(|l| l.swa)
     }
 
     /// Layers with an attention KV cache.
     pub fn kv_layer_count(&self) -> usize {
-        self.kv_layer.iter().filter(|&&k| k).count()
+        self.layers.iter().filter(|l| l.kv).count()
     }
 
     /// Layers with a KV cache that are sliding-window layers (whether or not the model's SWA is
     /// in effect; see [`ArchParams::has_swa`]).
     pub fn swa_kv_layer_count(&self) -> usize {
-        (0..self.n_layer)
-            .filter(|&il| self.kv_layer[il] && self.is_swa[il])
-            .count()
+        self.layers.iter().filter(|l| l.kv && l.swa).count()
     }
 
     /// Layers with a recurrent state.
     pub fn recurrent_layer_count(&self) -> usize {
-        self.recr_layer.iter().filter(|&&r| r).count()
+        self.layers.iter().filter(|l| l.recurrent).count()
     }
 }

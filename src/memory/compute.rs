@@ -40,14 +40,14 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, p: &MemoryParams) -> (u
     let t = ctx.n_ubatch.min(ctx.n_ctx) as u64;
     let n_out = t.min(ctx.n_outputs_max as u64);
     let e = ap.n_embd;
-    let f = ap.n_ff.iter().copied().max().unwrap_or(0);
-    let h = ap.n_head.iter().copied().max().unwrap_or(0);
+    let f = ap.layers.iter().map(|l| l.n_ff).max().unwrap_or(0);
+    let h = ap.layers.iter().map(|l| l.n_head).max().unwrap_or(0);
     let ek = (0..ap.n_layer).map(|il| ap.e_k(il)).max().unwrap_or(0);
     // Each cache counts only when some attention layer reads it: a hybrid whose attention
     // layers are all sliding-window ones (lfm2 with a window) builds no full-context mask.
     let swa = ap.has_swa();
-    let has_full = (0..ap.n_layer).any(|il| ap.kv_layer[il] && !(swa && ap.is_swa[il]));
-    let has_swa = (0..ap.n_layer).any(|il| ap.kv_layer[il] && swa && ap.is_swa[il]);
+    let has_full = ap.layers.iter().any(|l| l.kv && !(swa && l.swa));
+    let has_swa = ap.layers.iter().any(|l| l.kv && swa && l.swa);
     let kv_b = if has_full { ctx.kv_cells as u64 } else { 0 };
     let kv_s = if has_swa { ctx.swa_cells as u64 } else { 0 };
     let kv_max = kv_b.max(kv_s);
@@ -64,7 +64,7 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, p: &MemoryParams) -> (u
     };
     // Recurrent layers: the SSM input projection (2·d_inner), the conv, dt, scan and gate
     // outputs (d_inner each); RWKV-style layers without d_inner: about two n_embd rows.
-    let ssm = if ap.recr_layer.iter().any(|&r| r) {
+    let ssm = if ap.layers.iter().any(|l| l.recurrent) {
         if ap.ssm_d_inner > 0 && super::arch::GATED_DELTA_NET.contains(&ap.arch.as_str()) {
             // Gated delta-net: the fused QKVZ projection, the conv over Q/K/V, the gates and
             // the chunked delta-rule intermediates, about 10·d_inner per token (fitted to the

@@ -187,7 +187,7 @@ fn explained_layer<'e>(e: &Estimate, l: &'e LayerCache) -> ExplainedLayer<'e> {
     };
     ExplainedLayer {
         cache: l,
-        n_head_kv: ap.n_head_kv[l.il],
+        n_head_kv: ap.layers[l.il].n_head_kv,
         cells,
     }
 }
@@ -224,10 +224,13 @@ fn kv_reasons(e: &Estimate) -> Vec<KvReason> {
         if l.k_width != ap.n_embd {
             kr.push(KvReason::Gqa {
                 layer: l.il,
-                n_head_kv: ap.n_head_kv[l.il],
+                n_head_kv: ap.layers[l.il].n_head_kv,
                 key_length: if l.swa { ap.head_k_swa } else { ap.head_k },
                 k_width: l.k_width,
-                varies: ap.n_head_kv.iter().any(|&h| h != ap.n_head_kv[0]),
+                varies: ap
+                    .layers
+                    .iter()
+                    .any(|x| x.n_head_kv != ap.layers[0].n_head_kv),
                 n_embd: ap.n_embd,
             });
         }

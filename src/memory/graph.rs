@@ -41,8 +41,8 @@ use super::{mul, ArchParams, ContextSizes, MemoryParams};
 pub(crate) fn supported(ap: &ArchParams) -> bool {
     ap.memory == super::MemoryKind::Kv
         && ap.causal
-        && ap.kv_layer.iter().any(|&k| k)
-        && (0..ap.n_layer).all(|il| ap.n_head[il] > 0)
+        && ap.layers.iter().any(|l| l.kv)
+        && ap.layers.iter().all(|l| l.n_head > 0)
 }
 
 /// The compute buffer of the prompt graph: (with the output head, layers only).
@@ -140,12 +140,10 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> (Graph, Id) {
         let mask = g.input(mul(&[cells, t, if fa { 2 } else { 4 }]));
         (k_idxs, v_idxs, mask)
     };
-    let first_swa = (0..ap.n_layer)
-        .find(|&il| ap.kv_layer[il])
-        .map(|il| ap.is_swa[il]);
+    let first_swa = ap.layers.iter().find(|l| l.kv).map(|l| l.swa);
     let has_swa = ap.has_swa() && ctx.swa_cells > 0;
     let iswa = ap.has_swa();
-    let has_base = (0..ap.n_layer).any(|il| ap.kv_layer[il] && !(has_swa && ap.is_swa[il]));
+    let has_base = ap.layers.iter().any(|l| l.kv && !(has_swa && l.swa));
     let (mut base, mut swa) = (None, None);
     if has_swa && first_swa == Some(true) {
         swa = Some(cache_inputs(&mut g, ctx.swa_cells as u64));
@@ -162,7 +160,7 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> (Graph, Id) {
     let n_main = ap.n_layer_main();
     for il in 0..n_main {
         let last = il + 1 == n_main;
-        let swa_layer = has_swa && ap.is_swa[il];
+        let swa_layer = has_swa && ap.layers[il].swa;
         let (cells, inputs) = if swa_layer {
             (ctx.swa_cells as u64, swa)
         } else {
@@ -171,13 +169,13 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> (Graph, Id) {
         let Some((k_idxs, v_idxs, mask)) = inputs else {
             continue;
         };
-        let h = ap.n_head[il];
-        let (dk, dv) = if ap.is_swa[il] {
+        let h = ap.layers[il].n_head;
+        let (dk, dv) = if ap.layers[il].swa {
             (ap.head_k_swa, ap.head_v_swa)
         } else {
             (ap.head_k, ap.head_v)
         };
-        let hkv = ap.n_head_kv[il];
+        let hkv = ap.layers[il].n_head_kv;
 
         // Attention.
         let norm = g.op(mul(&[4, e, t]), &[x]);
@@ -299,7 +297,7 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> (Graph, Id) {
             let f = if ap.n_ff_exp > 0 {
                 ap.n_ff_exp
             } else {
-                ap.n_ff[il]
+                ap.layers[il].n_ff
             };
             let logits = g.op(mul(&[4, n_exp, tt]), &[fnorm]);
             let probs = g.same(&[logits]);
@@ -325,7 +323,7 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> (Graph, Id) {
                 out
             }
         } else {
-            let f = ap.n_ff[il];
+            let f = ap.layers[il].n_ff;
             let gate = g.op(mul(&[4, f, tt]), &[fnorm]);
             let up = g.op(mul(&[4, f, tt]), &[fnorm]);
             let glu = g.op(mul(&[4, f, tt]), &[gate, up]);

@@ -30,7 +30,7 @@ mod graph;
 mod repack;
 mod weights;
 
-pub use arch::{ArchParams, MemoryKind, SwaKind};
+pub use arch::{ArchParams, LayerParams, MemoryKind, SwaKind};
 pub use fit::{fit, sweep, sweep_contexts, FitResult};
 pub use params::{CacheType, FlashAttn, MemoryParams, DEFAULT_GPU_OVERHEAD, GIB, MIB};
 pub use repack::CpuKind;
@@ -555,7 +555,7 @@ pub(crate) fn check_kv_shapes(model: &Model, ap: &ArchParams) -> Result<(), Memo
         .map(|(_, t)| (t.name.as_bytes(), (t.n_dims, t.dims[1])))
         .collect();
     for il in 0..ap.n_layer {
-        if !ap.kv_layer[il] {
+        if !ap.layers[il].kv {
             continue;
         }
         let name = format!("blk.{il}.attn_k.weight");
@@ -606,7 +606,7 @@ pub(crate) fn estimate_with(
                 continue;
             }
             for il in 0..ap.n_layer_main() {
-                let head = if ap.is_swa[il] { swa } else { full };
+                let head = if ap.layers[il].swa { swa } else { full };
                 if head % blck != 0 {
                     return Err(MemoryError::HeadSize {
                         which,
@@ -665,7 +665,7 @@ pub(crate) fn estimate_with(
         };
         let mut lc = LayerCache {
             il,
-            swa: ap.is_swa[il],
+            swa: ap.layers[il].swa,
             k_width: 0,
             v_width: 0,
             k_bytes: 0,
@@ -674,9 +674,9 @@ pub(crate) fn estimate_with(
             device: dev,
         };
         let mut any = false;
-        if ap.kv_layer[il] {
+        if ap.layers[il].kv {
             any = true;
-            let cells = if ap.is_swa[il] && ap.has_swa() {
+            let cells = if ap.layers[il].swa && ap.has_swa() {
                 ctx.swa_cells
             } else {
                 ctx.kv_cells
@@ -709,7 +709,7 @@ pub(crate) fn estimate_with(
                 kv.v = kv.v.saturating_add(lc.v_bytes);
             }
         }
-        if ap.recr_layer[il] {
+        if ap.layers[il].recurrent {
             any = true;
             // Two f32 tensors per layer, each padded to the buffer alignment.
             let align = weights::alignment(dev);

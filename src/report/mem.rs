@@ -676,7 +676,7 @@ impl MemReport {
                 n_ctx_train: ap.n_ctx_train,
                 n_embd: ap.n_embd,
                 n_vocab: ap.n_vocab,
-                n_head_kv: ap.n_head_kv.clone(),
+                n_head_kv: ap.layers.iter().map(|l| l.n_head_kv).collect(),
                 kv_layers: ap.kv_layer_count(),
                 swa_layers: if ap.has_swa() {
                     ap.swa_kv_layer_count()
