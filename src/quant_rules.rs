@@ -27,6 +27,7 @@
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
 pub use crate::layers::role::block_index;
+use crate::memory::arch::{Family, Quirk};
 use crate::model::ArchKeys;
 
 use crate::ggml_type::consts::*;
@@ -294,11 +295,13 @@ impl QuantParams {
 
     /// llama.cpp's `LLM_TYPE_70B`: a llama with 80 layers and grouped-query attention.
     pub fn is_70b(&self) -> bool {
-        self.arch == "llama" && self.n_layer == 80 && self.n_head != self.n_head_kv
+        Family::of(&self.arch).has(Quirk::QuantLlama)
+            && self.n_layer == 80
+            && self.n_head != self.n_head_kv
     }
 
     fn falcon(&self) -> bool {
-        self.arch == "falcon"
+        Family::of(&self.arch).has(Quirk::QuantFalcon)
     }
 }
 
@@ -646,7 +649,8 @@ impl State<'_> {
             let ne2 = t.dims.get(2).copied().unwrap_or(1);
             let expert_role =
                 matches!(cat, Category::FfnUp | Category::FfnGate | Category::FfnDown);
-            return if ne2 > 1 && (p.arch != "bailingmoe3" || expert_role) {
+            return if ne2 > 1 && (!Family::of(&p.arch).has(Quirk::Mxfp4ExpertsOnly) || expert_role)
+            {
                 (MXFP4, Rule::Default, None)
             } else {
                 (Q8_0, Rule::Mxfp4Moe, None)

@@ -127,27 +127,8 @@ pub struct ArchParams {
     pub approximate: Option<&'static str>,
 }
 
-/// Archs whose `create_memory` returns no memory at all.
-const NO_MEMORY: &[&str] = &[
-    "bert",
-    "jina-bert-v2",
-    "jina-bert-v3",
-    "nomic-bert",
-    "nomic-bert-moe",
-    "neo-bert",
-    "eurobert",
-    "wavtokenizer-dec",
-    "modern-bert",
-    "gemma-embedding",
-    "dream",
-    "llada",
-    "llada-moe",
-    "rnd1",
-];
-
-/// How an architecture's loader tells its recurrent layers from its attention layers (one row
-/// per architecture family; llama.cpp's `llama_hparams::recurrent_layer_arr` as each model's
-/// `load_hparams` fills it).
+/// How an architecture's loader tells its recurrent layers from its attention layers
+/// (llama.cpp's `llama_hparams::recurrent_layer_arr` as each model's `load_hparams` fills it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LayerSplit {
     /// Every layer has both a recurrent state and an attention cache (falcon-h1).
@@ -161,63 +142,187 @@ enum LayerSplit {
     NoKvHeads,
 }
 
-impl LayerSplit {
-    fn of(arch: &str) -> LayerSplit {
-        match arch {
-            "falcon-h1" => LayerSplit::AllRecurrent,
-            "nemotron_h" | "nemotron_h_moe" => LayerSplit::NoHeadsNoFfn,
-            "qwen3next" | "qwen35" | "qwen35moe" | "qwen4exp" | "minimax-01" => {
-                LayerSplit::Interval
-            }
-            _ => LayerSplit::NoKvHeads,
+/// Which layers share another layer's KV cache instead of allocating their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SharedKv {
+    /// Every attention layer has its own cache.
+    None,
+    /// Layers from this index on (gemma3n).
+    From(usize),
+    /// The last `attention.shared_kv_layers` layers (gemma4).
+    LastByKey,
+}
+
+/// A behaviour of an architecture's loader, graph or quantizer that the analyses reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quirk {
+    /// Attention and feed-forward read the same norm, in parallel (cohere2, command-r).
+    ParallelAttnFfn,
+    /// llama.cpp forces flash attention off (grok).
+    NoFlashAttn,
+    /// The output buffer also holds the encoder's embeddings (t5).
+    EncoderOutput,
+    /// The loader creates the tied output matrix before the token embedding (gemma3n, gemma4).
+    OutputBeforeEmbd,
+    /// `token_embd_norm` is the output norm, not the first block's (lfm2).
+    EmbdNormIsOutput,
+    /// With a window set, the attention layers are the sliding-window ones (lfm2).
+    AttentionIsSwa,
+    /// The recurrent state is a `key_length`² matrix per head (minimax-01's linear attention).
+    LinearAttnState,
+    /// Recurrent layers are gated delta-net layers: their fitted compute term (qwen3next
+    /// family; qwen4exp and minimax-01 split their layers the same way but were not fitted).
+    GatedDeltaNet,
+    /// RWKV6 time mix: its fitted compute term.
+    Rwkv6,
+    /// RWKV7 time mix: its fitted compute term.
+    Rwkv7,
+    /// `LLM_ARCH_LLAMA` in the quantizer's 70B rule.
+    QuantLlama,
+    /// `LLM_ARCH_FALCON` in the quantizer's rules.
+    QuantFalcon,
+    /// The MXFP4 MoE ftype leaves every tensor but the expert FFNs at Q8_0 (bailingmoe3).
+    Mxfp4ExpertsOnly,
+}
+
+/// One architecture family: everything the analyses decide by architecture name.
+#[derive(Debug)]
+pub(crate) struct Family {
+    names: &'static [&'static str],
+    memory: MemoryKind,
+    split: LayerSplit,
+    swa: Option<SwaRule>,
+    shared_kv: SharedKv,
+    approximate: Option<&'static str>,
+    quirks: &'static [Quirk],
+}
+
+impl Family {
+    const fn new(names: &'static [&'static str], memory: MemoryKind) -> Family {
+        Family {
+            names,
+            memory,
+            split: LayerSplit::NoKvHeads,
+            swa: None,
+            shared_kv: SharedKv::None,
+            approximate: None,
+            quirks: &[],
         }
+    }
+    const fn kv(names: &'static [&'static str]) -> Family {
+        Family::new(names, MemoryKind::Kv)
+    }
+    const fn hybrid(names: &'static [&'static str], split: LayerSplit) -> Family {
+        Family {
+            split,
+            ..Family::new(names, MemoryKind::Hybrid)
+        }
+    }
+    const fn swa(self, rule: SwaRule) -> Family {
+        Family {
+            swa: Some(rule),
+            ..self
+        }
+    }
+    const fn shared_kv(self, shared_kv: SharedKv) -> Family {
+        Family { shared_kv, ..self }
+    }
+    const fn approximate(self, what: &'static str) -> Family {
+        Family {
+            approximate: Some(what),
+            ..self
+        }
+    }
+    const fn quirks(self, quirks: &'static [Quirk]) -> Family {
+        Family { quirks, ..self }
+    }
+
+    /// The row of `arch` (an unlisted architecture is a plain KV-cache model).
+    pub(crate) fn of(arch: &str) -> &'static Family {
+        FAMILIES
+            .iter()
+            .find(|f| f.names.contains(&arch))
+            .unwrap_or(&PLAIN)
+    }
+
+    /// Whether the family has `quirk`.
+    pub(crate) fn has(&self, quirk: Quirk) -> bool {
+        self.quirks.contains(&quirk)
     }
 }
 
-/// Architectures whose recurrent layers get the gated delta-net compute term (fitted to the
-/// recorded qwen3next grid). Narrower than [`LayerSplit::Interval`] on purpose: qwen4exp and
-/// minimax-01 split their layers the same way, but the term was not fitted to them.
-pub(crate) const GATED_DELTA_NET: &[&str] = &["qwen3next", "qwen35", "qwen35moe"];
+/// Every architecture without a row: an attention KV cache, no sliding window.
+const PLAIN: Family = Family::kv(&[]);
 
-/// `llm_arch_is_recurrent`.
-const RECURRENT: &[&str] = &["mamba", "mamba2", "rwkv6", "rwkv6qwen2", "rwkv7", "arwkv7"];
+const DSA: &str = "sparse-attention (DSA) indexer cache";
+const INDEXER: &str = "hybrid indexer cache";
 
-/// `llm_arch_is_hybrid`.
-const HYBRID: &[&str] = &[
-    "jamba",
-    "falcon-h1",
-    "plamo2",
-    "granitehybrid",
-    "lfm2",
-    "lfm2moe",
-    "nemotron_h",
-    "nemotron_h_moe",
-    "qwen3next",
-    "kimi-linear",
-    "bailingmoe3",
-    "kimi-k3",
-    "glm5-next",
-    "qwen35",
-    "qwen35moe",
-    "qwen4exp",
-    "deepseek4",
-    "minimax-01",
-];
-
-/// Memory classes with extra indexer caches (not reproduced byte for byte).
-const SPECIAL: &[(&str, &str)] = &[
-    ("minimax-m3", "sparse-attention (MSA) indexer cache"),
-    ("deepseek32", "sparse-attention (DSA) indexer cache"),
-    ("glm-dsa", "sparse-attention (DSA) indexer cache"),
-    ("hy_v4", "sparse-attention (DSA) indexer cache"),
-    ("dots3note", "sparse-attention (DSA) indexer cache"),
-    ("deepseek4", "DeepSeek-V4 compressed cache"),
-    ("glm5-next", "hybrid indexer cache"),
-    ("qwen4exp", "hybrid indexer cache"),
-    ("dflash", "draft-model cache"),
-];
+/// One row per architecture family (llama.cpp's `llm_arch_is_recurrent`/`llm_arch_is_hybrid`,
+/// `create_memory`, each architecture's `load_hparams`, and the quirks the analyses reproduce).
+#[rustfmt::skip]
+const FAMILIES: &[Family] = {
+    use Quirk::*;
+    use SwaWhen::*;
+    use LayerSplit::*;
+    &[
+        // Encoder-only and diffusion models: `create_memory` returns no memory.
+        Family::new(&["bert", "jina-bert-v2", "jina-bert-v3", "nomic-bert", "nomic-bert-moe",
+            "neo-bert", "eurobert", "wavtokenizer-dec", "modern-bert", "gemma-embedding", "dream",
+            "llada", "llada-moe", "rnd1"], MemoryKind::None),
+        // Recurrent only.
+        Family::new(&["mamba", "mamba2"], MemoryKind::Recurrent),
+        Family::new(&["rwkv6", "rwkv6qwen2"], MemoryKind::Recurrent).quirks(&[Rwkv6]),
+        Family::new(&["rwkv7", "arwkv7"], MemoryKind::Recurrent).quirks(&[Rwkv7]),
+        // Hybrids.
+        Family::hybrid(&["jamba", "plamo2", "granitehybrid", "kimi-linear", "kimi-k3"], NoKvHeads),
+        Family::hybrid(&["bailingmoe3"], NoKvHeads).quirks(&[Mxfp4ExpertsOnly]),
+        Family::hybrid(&["falcon-h1"], AllRecurrent),
+        Family::hybrid(&["lfm2", "lfm2moe"], NoKvHeads).quirks(&[AttentionIsSwa, EmbdNormIsOutput]),
+        Family::hybrid(&["nemotron_h", "nemotron_h_moe"], NoHeadsNoFfn),
+        Family::hybrid(&["qwen3next", "qwen35", "qwen35moe"], Interval).quirks(&[GatedDeltaNet]),
+        Family::hybrid(&["qwen4exp"], Interval).approximate(INDEXER),
+        Family::hybrid(&["minimax-01"], Interval).quirks(&[LinearAttnState]),
+        Family::hybrid(&["glm5-next"], NoKvHeads).approximate(INDEXER),
+        Family::hybrid(&["deepseek4"], NoKvHeads).approximate("DeepSeek-V4 compressed cache"),
+        // Attention with caches not reproduced byte for byte.
+        Family::kv(&["minimax-m3"]).approximate("sparse-attention (MSA) indexer cache"),
+        Family::kv(&["deepseek32", "glm-dsa", "hy_v4"]).approximate(DSA),
+        Family::kv(&["dots3note"]).approximate(DSA).swa(SwaRule::array()),
+        Family::kv(&["dflash"]).approximate("draft-model cache"),
+        // Sliding-window attention.
+        Family::kv(&["gemma2"]).swa(SwaRule::period(2, Always).default_window(4096)),
+        Family::kv(&["gemma3"]).swa(SwaRule::period(6, KeyPositive)),
+        Family::kv(&["gemma3n"]).swa(SwaRule::period(5, Always))
+            .shared_kv(SharedKv::From(20)).quirks(&[OutputBeforeEmbd]),
+        Family::kv(&["gemma4"]).swa(SwaRule::array())
+            .shared_kv(SharedKv::LastByKey).quirks(&[OutputBeforeEmbd]),
+        Family::kv(&["granite_swa", "step35", "mimo2", "maple", "spark2_5", "gemma4-assistant"])
+            .swa(SwaRule::array()),
+        Family::kv(&["cohere2"]).swa(SwaRule::period(4, Always)).quirks(&[ParallelAttnFfn]),
+        Family::kv(&["cohere2moe"]).swa(SwaRule::period(4, Always).dense_first()),
+        Family::kv(&["llama4"]).swa(SwaRule::period(4, UnlessZero).default_window(8192)
+            .forced_window(8192).chunked()),
+        Family::kv(&["gpt-oss"]).swa(SwaRule::period(2, Always)),
+        Family::kv(&["exaone4"]).swa(SwaRule::period(4, Always).default_window(4096)
+            .only_with_main_layers(64)),
+        Family::kv(&["exaone-moe"]).swa(SwaRule::period(4, Always).default_window(128)),
+        Family::kv(&["olmo2", "mellum", "afmoe"]).swa(SwaRule::period(4, KeyPositive)),
+        Family::kv(&["plamo3"]).swa(SwaRule::period(8, KeyPositive)),
+        Family::kv(&["smallthinker"]).swa(SwaRule::period(4, KeyPositive).dense_first()
+            .forced_window(4096)),
+        Family::kv(&["muse-glimmer"]).swa(SwaRule::period(4, Always)),
+        Family::kv(&["laguna"]).swa(SwaRule::period(4, KeyPositive).dense_first()),
+        // Plain attention with a quirk.
+        Family::kv(&["command-r"]).quirks(&[ParallelAttnFfn]),
+        Family::kv(&["grok"]).quirks(&[NoFlashAttn]),
+        Family::kv(&["t5"]).quirks(&[EncoderOutput]),
+        Family::kv(&["llama"]).quirks(&[QuantLlama]),
+        Family::kv(&["falcon"]).quirks(&[QuantFalcon]),
+    ]
+};
 
 /// How an architecture decides its sliding-window layers.
+#[derive(Debug, Clone, Copy)]
 struct SwaRule {
     /// Pattern period when the metadata has no array.
     period: u32,
@@ -233,58 +338,70 @@ struct SwaRule {
     chunked: bool,
     /// The per-layer array is required.
     array_required: bool,
+    /// SWA only for a model of exactly this many main layers (exaone4's 32B).
+    only_main_layers: Option<usize>,
 }
 
-#[derive(PartialEq)]
+impl SwaRule {
+    /// A pattern of `period` layers whose last is dense.
+    const fn period(period: u32, when: SwaWhen) -> SwaRule {
+        SwaRule {
+            period,
+            dense_first: false,
+            when,
+            default_window: None,
+            forced_window: None,
+            chunked: false,
+            array_required: false,
+            only_main_layers: None,
+        }
+    }
+    /// The per-layer array `attention.sliding_window_pattern` is required.
+    const fn array() -> SwaRule {
+        SwaRule {
+            array_required: true,
+            ..SwaRule::period(0, SwaWhen::Always)
+        }
+    }
+    const fn dense_first(self) -> SwaRule {
+        SwaRule {
+            dense_first: true,
+            ..self
+        }
+    }
+    const fn default_window(self, w: u64) -> SwaRule {
+        SwaRule {
+            default_window: Some(w),
+            ..self
+        }
+    }
+    const fn forced_window(self, w: u64) -> SwaRule {
+        SwaRule {
+            forced_window: Some(w),
+            ..self
+        }
+    }
+    const fn chunked(self) -> SwaRule {
+        SwaRule {
+            chunked: true,
+            ..self
+        }
+    }
+    const fn only_with_main_layers(self, n: usize) -> SwaRule {
+        SwaRule {
+            only_main_layers: Some(n),
+            ..self
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SwaWhen {
     Always,
     /// When `sliding_window` is present and non-zero.
     KeyPositive,
     /// Unless `sliding_window` is present and zero.
     UnlessZero,
-}
-
-fn swa_rule(arch: &str, n_main: usize) -> Option<SwaRule> {
-    let r = |period, dense_first, when, default_window| SwaRule {
-        period,
-        dense_first,
-        when,
-        default_window,
-        forced_window: None,
-        chunked: false,
-        array_required: false,
-    };
-    use SwaWhen::*;
-    Some(match arch {
-        "gemma2" => r(2, false, Always, Some(4096)),
-        "gemma3" => r(6, false, KeyPositive, None),
-        "gemma3n" => r(5, false, Always, None),
-        "gemma4" | "granite_swa" | "step35" | "mimo2" | "maple" | "spark2_5"
-        | "gemma4-assistant" | "dots3note" => SwaRule {
-            array_required: true,
-            ..r(0, false, Always, None)
-        },
-        "cohere2" => r(4, false, Always, None),
-        "cohere2moe" => r(4, true, Always, None),
-        "llama4" => SwaRule {
-            forced_window: Some(8192),
-            chunked: true,
-            ..r(4, false, UnlessZero, Some(8192))
-        },
-        "gpt-oss" => r(2, false, Always, None),
-        "exaone4" if n_main == 64 => r(4, false, Always, Some(4096)),
-        "exaone-moe" => r(4, false, Always, Some(128)),
-        "olmo2" => r(4, false, KeyPositive, None),
-        "plamo3" => r(8, false, KeyPositive, None),
-        "smallthinker" => SwaRule {
-            forced_window: Some(4096),
-            ..r(4, true, KeyPositive, None)
-        },
-        "mellum" | "afmoe" => r(4, false, KeyPositive, None),
-        "muse-glimmer" => r(4, false, Always, None),
-        "laguna" => r(4, true, KeyPositive, None),
-        _ => return None,
-    })
 }
 
 /// Strict readers of `{arch}.` keys: a value out of range or of the wrong type is an error.
@@ -446,14 +563,17 @@ fn layer_widths(m: &Meta, n: usize) -> Result<Vec<LayerParams>, MemoryError> {
 /// The sliding-window kind, window and layers, by the architecture's rule.
 fn sliding_window(
     m: &Meta,
-    a: &str,
+    family: &Family,
     n: usize,
     n_main: usize,
     key_window: Option<u64>,
 ) -> Result<Window, MemoryError> {
-    let Some(rule) = swa_rule(a, n_main) else {
+    let Some(rule) = family.swa else {
         return Ok(Window::none(n));
     };
+    if rule.only_main_layers.is_some_and(|k| k != n_main) {
+        return Ok(Window::none(n));
+    }
     let on = match rule.when {
         SwaWhen::Always => true,
         SwaWhen::KeyPositive => key_window.is_some_and(|w| w > 0),
@@ -508,19 +628,6 @@ fn swa_layers(m: &Meta, rule: &SwaRule, n: usize) -> Result<Vec<bool>, MemoryErr
     }
 }
 
-/// The memory module `create_memory` builds for the architecture.
-fn memory_kind(a: &str) -> MemoryKind {
-    if NO_MEMORY.contains(&a) {
-        MemoryKind::None
-    } else if RECURRENT.contains(&a) {
-        MemoryKind::Recurrent
-    } else if HYBRID.contains(&a) {
-        MemoryKind::Hybrid
-    } else {
-        MemoryKind::Kv
-    }
-}
-
 /// `recurrent_layer_arr` as the architecture's loader fills it.
 fn recurrent_layers(
     m: &Meta,
@@ -553,14 +660,14 @@ fn recurrent_layers(
 }
 
 /// The first layer that shares another layer's KV cache instead of allocating its own.
-fn shared_kv_start(m: &Meta, a: &str, n: usize) -> Result<Option<usize>, MemoryError> {
-    Ok(match a {
-        "gemma3n" => Some(20),
-        "gemma4" => {
+fn shared_kv_start(m: &Meta, family: &Family, n: usize) -> Result<Option<usize>, MemoryError> {
+    Ok(match family.shared_kv {
+        SharedKv::None => None,
+        SharedKv::From(il) => Some(il),
+        SharedKv::LastByKey => {
             let shared = m.u64_or("attention.shared_kv_layers", 0)? as usize;
             Some(n.saturating_sub(shared))
         }
-        _ => None,
     })
 }
 
@@ -598,7 +705,7 @@ fn layer_sets(
 /// Recurrent state widths per sequence per layer (`llama_hparams::n_embd_r`, `n_embd_s`).
 fn recurrent_widths(
     m: &Meta,
-    a: &str,
+    family: &Family,
     n_embd: u64,
     h0: u64,
     head_k: u64,
@@ -610,7 +717,11 @@ fn recurrent_widths(
     let wkv = m.u64_or("wkv.head_size", 0)?;
     let l_cache = m.u64_or("shortconv.l_cache", 0)?;
     let kda = m.u64_or("kda.head_dim", 0)?;
-    let head_la = if a == "minimax-01" { head_k } else { 0 };
+    let head_la = if family.has(Quirk::LinearAttnState) {
+        head_k
+    } else {
+        0
+    };
     let conv = d_conv
         .saturating_sub(1)
         .saturating_mul(d_inner.saturating_add(n_group.saturating_mul(d_state).saturating_mul(2)));
@@ -651,7 +762,7 @@ impl ArchParams {
         let m = Meta {
             keys: ArchKeys::with_arch(model, arch.clone()),
         };
-        let a = arch.as_str();
+        let family = Family::of(&arch);
         let n = block_count(&m)?;
         let n_ctx_train = m.u64_req("context_length")?;
         let n_ctx_train = u32::try_from(n_ctx_train).map_err(|_| MemoryError::BadValue {
@@ -671,19 +782,17 @@ impl ArchParams {
         let head_v_swa = m.u64_or("attention.value_length_swa", head_v)?;
 
         let key_window = m.u64_opt("attention.sliding_window")?;
-        let mut window = sliding_window(&m, a, n, n_main, key_window)?;
-        let memory = memory_kind(a);
-        let split = LayerSplit::of(a);
+        let mut window = sliding_window(&m, family, n, n_main, key_window)?;
+        let (memory, split) = (family.memory, family.split);
         let is_recr = recurrent_layers(&m, split, memory, n_main, &layers)?;
-        // lfm2: the attention layers are the sliding-window ones.
-        if (a == "lfm2" || a == "lfm2moe") && key_window.is_some_and(|w| w > 0) {
+        if family.has(Quirk::AttentionIsSwa) && key_window.is_some_and(|w| w > 0) {
             window = Window {
                 kind: SwaKind::Standard,
                 n_swa: key_window.unwrap_or(0),
                 layers: is_recr.iter().map(|&r| !r).collect(),
             };
         }
-        let kv_start = shared_kv_start(&m, a, n)?;
+        let kv_start = shared_kv_start(&m, family, n)?;
         layer_sets(&mut layers, memory, split, &is_recr, n_main, kv_start);
         for (l, &s) in layers.iter_mut().zip(&window.layers) {
             l.swa = s;
@@ -691,7 +800,7 @@ impl ArchParams {
 
         let k_mla = m.u64_or("attention.key_length_mla", 0)?;
         let v_mla = m.u64_or("attention.value_length_mla", 0)?;
-        let (n_embd_r, n_embd_s) = recurrent_widths(&m, a, n_embd, h0, head_k)?;
+        let (n_embd_r, n_embd_s) = recurrent_widths(&m, family, n_embd, h0, head_k)?;
         Ok(ArchParams {
             n_layer: n,
             n_layer_nextn: n_nextn,
@@ -724,7 +833,7 @@ impl ArchParams {
                 .unwrap_or(0),
             ssm_d_inner: m.u64_or("ssm.inner_size", 0)?,
             ssm_n_group: m.u64_or("ssm.group_count", 0)?,
-            approximate: SPECIAL.iter().find(|(k, _)| *k == a).map(|(_, v)| *v),
+            approximate: family.approximate,
             n_layer_dense_lead: m.u64_or("leading_dense_block_count", 0)?.min(n as u64) as usize,
             n_expert_shared: m.u64_or("expert_shared_count", 0)?,
             q_lora_rank: m.u64_or("attention.q_lora_rank", 0)?,
@@ -761,6 +870,11 @@ impl ArchParams {
     /// Whether V widths differ between layers (then non-FA V rows are padded to the widest).
     pub fn v_width_varies(&self) -> bool {
         (1..self.n_layer).any(|il| self.e_v(il) != self.e_v(0))
+    }
+
+    /// The architecture's row of the family table.
+    pub(crate) fn family(&self) -> &'static Family {
+        Family::of(&self.arch)
     }
 
     /// Blocks that are not NextN/MTP layers.

@@ -20,6 +20,7 @@
 //! The buffer is the larger of the two (docs/ACCURACY.md lists every recorded configuration
 //! and the bound each architecture is held to).
 
+use super::arch::Quirk;
 use super::mul;
 use super::weights::Placement;
 use super::{ArchParams, ContextSizes, Device, DeviceEstimate, Figure, MemoryParams};
@@ -65,7 +66,7 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, p: &MemoryParams) -> (u
     // Recurrent layers: the SSM input projection (2·d_inner), the conv, dt, scan and gate
     // outputs (d_inner each); RWKV-style layers without d_inner: about two n_embd rows.
     let ssm = if ap.layers.iter().any(|l| l.recurrent) {
-        if ap.ssm_d_inner > 0 && super::arch::GATED_DELTA_NET.contains(&ap.arch.as_str()) {
+        if ap.ssm_d_inner > 0 && ap.family().has(Quirk::GatedDeltaNet) {
             // Gated delta-net: the fused QKVZ projection, the conv over Q/K/V, the gates and
             // the chunked delta-rule intermediates, about 10·d_inner per token (fitted to the
             // recorded qwen3next grid).
@@ -77,12 +78,12 @@ pub(crate) fn terms(ap: &ArchParams, ctx: &ContextSizes, p: &MemoryParams) -> (u
             9 * ap.ssm_d_inner
         } else if ap.ssm_d_inner > 0 {
             6 * ap.ssm_d_inner
-        } else if ap.arch.contains("rwkv7") {
+        } else if ap.family().has(Quirk::Rwkv7) {
             // RWKV7's time mix: six lerped inputs, the decay/ICLR/value/gate low-rank
             // branches, r/k/v, the normalized key and the WKV output, about 19 rows of
             // n_embd per token (fitted to the recorded rwkv7 grid).
             19 * e
-        } else if ap.arch.contains("rwkv6") {
+        } else if ap.family().has(Quirk::Rwkv6) {
             // RWKV6's time mix: the five lerped inputs, r/k/v/g, the decay and the WKV
             // output, about 13 rows of n_embd per token (fitted to the recorded rwkv6 grid).
             13 * e

@@ -34,6 +34,7 @@
 //! Every layer is built with its own head counts, head sizes and FFN width, so the layer that
 //! really peaks is found rather than a mix of the widest of each.
 
+use super::arch::Quirk;
 use super::galloc::{Graph, Id};
 use super::{mul, ArchParams, ContextSizes, MemoryParams};
 
@@ -114,7 +115,7 @@ fn layers(ap: &ArchParams, ctx: &ContextSizes, rot: Rotation) -> (Graph, Id) {
     let n_out = n_outputs(ctx);
     let e = ap.n_embd;
     let fa = ctx.flash_attn;
-    let parallel = matches!(ap.arch.as_str(), "cohere2" | "command-r");
+    let parallel = ap.family().has(Quirk::ParallelAttnFfn);
     let mut g = Graph::default();
 
     // Graph inputs, in the order the graph first reads them.

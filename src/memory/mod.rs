@@ -36,6 +36,7 @@ pub use params::{CacheType, FlashAttn, MemoryParams, DEFAULT_GPU_OVERHEAD, GIB, 
 pub use repack::CpuKind;
 
 use crate::file::Model;
+use arch::Quirk;
 use std::fmt;
 
 /// Why a prediction cannot be made (llama.cpp would refuse the same settings or file).
@@ -583,7 +584,7 @@ pub(crate) fn estimate_with(
 ) -> Result<Estimate, MemoryError> {
     let mut p = params.clone();
     // llama.cpp forces flash attention off for Grok.
-    if ap.arch == "grok" {
+    if ap.family().has(Quirk::NoFlashAttn) {
         p.flash_attn = FlashAttn::Off;
     }
     let p = &p;
@@ -726,7 +727,11 @@ pub(crate) fn estimate_with(
     // Output buffer: in the host buffer of the output device, i.e. always host memory.
     let out_floats = ap
         .n_vocab
-        .saturating_add(if ap.arch == "t5" { ap.n_embd_out } else { 0 });
+        .saturating_add(if ap.family().has(Quirk::EncoderOutput) {
+            ap.n_embd_out
+        } else {
+            0
+        });
     devices[0].output = Figure::exact(mul(&[4, out_floats, ctx.n_seq as u64]));
 
     // Compute buffers.

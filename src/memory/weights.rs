@@ -1,6 +1,7 @@
 //! Weight placement with `-ngl`: which tensors land on which device and how large their buffers
 //! are (`llama_model_base::load_tensors`, `ggml_backend_alloc_ctx_tensors_from_buft`).
 
+use super::arch::{Family, Quirk};
 use super::{ArchParams, Device, MemoryError, MemoryKind, MemoryParams};
 use crate::file::Model;
 use crate::ggml_type::GgmlType;
@@ -56,9 +57,6 @@ pub(crate) struct Tensors {
     pub tied: Option<TensorSlot>,
 }
 
-/// Archs whose loader creates the tied output matrix before the token embedding.
-const OUTPUT_BEFORE_EMBD: &[&str] = &["gemma3n", "gemma4"];
-
 fn classify(name: &str, arch: &str, n_layer: usize) -> Unit {
     if name.starts_with("blk.") {
         if let Some(i) = block_index(name).and_then(|i| usize::try_from(i).ok()) {
@@ -77,7 +75,7 @@ fn classify(name: &str, arch: &str, n_layer: usize) -> Unit {
         | "masked_embd_centroids"
         | "masked_embd_ordering" => Unit::Input,
         // lfm2 names its output norm token_embd_norm; elsewhere it is the first block's norm.
-        "token_embd_norm" if arch == "lfm2" || arch == "lfm2moe" => Unit::Output,
+        "token_embd_norm" if Family::of(arch).has(Quirk::EmbdNormIsOutput) => Unit::Output,
         "token_embd_norm" | "rope_freqs" | "rope_factors_long" | "rope_factors_short" => {
             Unit::Block(0)
         }
@@ -278,7 +276,7 @@ pub(crate) fn place_tensors(
         // gemma3n and gemma4 create the tied output before `token_embd`: llama.cpp's loader finds
         // no existing tensor to share in the CPU context and adds a second one of the same
         // name, so a loaded (not mapped) model holds the embedding matrix twice.
-        (Some(tied), Device::Cpu) if !p.mmap && OUTPUT_BEFORE_EMBD.contains(&ap.arch.as_str()) => {
+        (Some(tied), Device::Cpu) if !p.mmap && ap.family().has(Quirk::OutputBeforeEmbd) => {
             devices[0].bytes = devices[0].bytes.saturating_add(tied.cpu_bytes);
         }
         _ => {}
