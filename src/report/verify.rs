@@ -1,7 +1,7 @@
 //! `gguflens verify --json`: schema `gguflens.verify/1` (docs/JSON.md).
 
 use super::{wire_enum, FindingJson, SeverityJson};
-use crate::verify::{digest, ModelVerification, ProblemKind};
+use crate::verify::{digest, ModelVerification, ProblemKind, TensorProblem};
 use crate::Error;
 use serde::Serialize;
 use std::path::Path;
@@ -45,7 +45,7 @@ wire_enum! {
 impl From<ProblemKind> for ProblemJson {
     fn from(k: ProblemKind) -> ProblemJson {
         match k {
-            ProblemKind::NonFinite => ProblemJson::NonFinite,
+            ProblemKind::NonFinite { .. } => ProblemJson::NonFinite,
             ProblemKind::AllZero => ProblemJson::AllZero,
         }
     }
@@ -135,6 +135,43 @@ pub struct BadTensorJson {
     pub truncated: bool,
 }
 
+impl From<&TensorProblem> for BadTensorJson {
+    fn from(t: &TensorProblem) -> BadTensorJson {
+        let (first, bad_blocks, nan, inf) = match t.kind {
+            ProblemKind::NonFinite {
+                first_block,
+                first_block_offset,
+                field,
+                bad_blocks,
+                nan,
+                inf,
+            } => (
+                Some((first_block, first_block_offset, field)),
+                bad_blocks,
+                nan,
+                inf,
+            ),
+            ProblemKind::AllZero => (None, 0, 0, 0),
+        };
+        BadTensorJson {
+            file: t.path.display().to_string(),
+            tensor: t.name.clone(),
+            ggml_type: t.ggml_type.name().into_owned(),
+            problem: t.kind.into(),
+            severity: t.kind.severity().into(),
+            blocks: t.blocks,
+            block_bytes: t.block_bytes,
+            first_block: first.map(|f| f.0),
+            first_block_offset: first.map(|f| f.1),
+            field: first.map(|f| f.2),
+            bad_blocks,
+            nan,
+            inf,
+            truncated: t.truncated,
+        }
+    }
+}
+
 /// Totals over every model.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct SummaryJson {
@@ -208,26 +245,7 @@ impl VerifyReport {
                         tensors_missing: v.tensors_missing,
                         checked_bytes: checked,
                         files: v.shards.iter().map(file_json).collect(),
-                        bad_tensors: v
-                            .tensors
-                            .iter()
-                            .map(|t| BadTensorJson {
-                                file: t.path.display().to_string(),
-                                tensor: t.name.clone(),
-                                ggml_type: t.ggml_type.name().into_owned(),
-                                problem: t.kind.into(),
-                                severity: t.kind.severity().into(),
-                                blocks: t.blocks,
-                                block_bytes: t.block_bytes,
-                                first_block: t.first_block,
-                                first_block_offset: t.first_block_offset,
-                                field: t.field,
-                                bad_blocks: t.bad_blocks,
-                                nan: t.nan,
-                                inf: t.inf,
-                                truncated: t.truncated,
-                            })
-                            .collect(),
+                        bad_tensors: v.tensors.iter().map(BadTensorJson::from).collect(),
                         findings: v
                             .findings
                             .iter()

@@ -117,7 +117,20 @@ impl DigestCheck {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
     /// NaN or infinite values (float types) or scales (quantized types).
-    NonFinite,
+    NonFinite {
+        /// The first bad block's index.
+        first_block: u64,
+        /// That block's absolute byte offset in the file.
+        first_block_offset: u64,
+        /// The field that was bad in that block (`d`, `dmin`, `value` …).
+        field: &'static str,
+        /// Blocks with at least one bad value.
+        bad_blocks: u64,
+        /// NaN values found.
+        nan: u64,
+        /// Infinite values found.
+        inf: u64,
+    },
     /// Every value is zero.
     AllZero,
 }
@@ -126,7 +139,7 @@ impl ProblemKind {
     /// A stable code: `non-finite` or `all-zero`.
     pub fn code(self) -> &'static str {
         match self {
-            ProblemKind::NonFinite => "non-finite",
+            ProblemKind::NonFinite { .. } => "non-finite",
             ProblemKind::AllZero => "all-zero",
         }
     }
@@ -135,7 +148,7 @@ impl ProblemKind {
     /// tensor is a warning (a sign of a broken conversion, but it loads).
     pub fn severity(self) -> Severity {
         match self {
-            ProblemKind::NonFinite => Severity::Error,
+            ProblemKind::NonFinite { .. } => Severity::Error,
             ProblemKind::AllZero => Severity::Warning,
         }
     }
@@ -150,24 +163,12 @@ pub struct TensorProblem {
     pub name: String,
     /// Its type.
     pub ggml_type: GgmlType,
-    /// The problem.
+    /// The problem, with what was found.
     pub kind: ProblemKind,
     /// Blocks checked (elements, for float types).
     pub blocks: u64,
     /// Bytes per block.
     pub block_bytes: u64,
-    /// The first bad block's index (for [`ProblemKind::NonFinite`]).
-    pub first_block: Option<u64>,
-    /// That block's absolute byte offset in the file.
-    pub first_block_offset: Option<u64>,
-    /// The field that was bad in that block (`d`, `dmin`, `value` …).
-    pub field: Option<&'static str>,
-    /// Blocks with at least one bad value.
-    pub bad_blocks: u64,
-    /// NaN values found.
-    pub nan: u64,
-    /// Infinite values found.
-    pub inf: u64,
     /// Whether the tensor's data is cut short by the end of the file (only the whole blocks
     /// present were checked).
     pub truncated: bool,
@@ -318,21 +319,22 @@ pub fn verify_model(
         shards[job.shard].checked_bytes += job.data.len() as u64;
         let path = shards[job.shard].path.clone();
         let blocks = (job.data.len() / job.unit) as u64;
-        if r.bad_blocks > 0 {
-            let first = r.first_bad.map(|(b, _)| b);
+        // A bad block always records the first one.
+        if let (true, Some((first, field))) = (r.bad_blocks > 0, r.first_bad) {
             tensors.push(TensorProblem {
                 path: path.clone(),
                 name: job.name.clone(),
                 ggml_type: job.ggml_type,
-                kind: ProblemKind::NonFinite,
+                kind: ProblemKind::NonFinite {
+                    first_block: first,
+                    first_block_offset: job.file_offset + first * job.unit as u64,
+                    field,
+                    bad_blocks: r.bad_blocks,
+                    nan: r.nan,
+                    inf: r.inf,
+                },
                 blocks,
                 block_bytes: job.unit as u64,
-                first_block: first,
-                first_block_offset: first.map(|b| job.file_offset + b * job.unit as u64),
-                field: r.first_bad.map(|(_, f)| f),
-                bad_blocks: r.bad_blocks,
-                nan: r.nan,
-                inf: r.inf,
                 truncated: job.truncated,
             });
         }
@@ -346,12 +348,6 @@ pub fn verify_model(
                 kind: ProblemKind::AllZero,
                 blocks,
                 block_bytes: job.unit as u64,
-                first_block: None,
-                first_block_offset: None,
-                field: None,
-                bad_blocks: 0,
-                nan: 0,
-                inf: 0,
                 truncated: job.truncated,
             });
         }
