@@ -66,15 +66,58 @@ pub struct Pair {
     pub b: Totals,
 }
 
+/// Characters of a string a summary keeps.
+pub const STRING_HEAD: usize = 60;
+
+/// Items of an array a summary keeps.
+pub const FIRST_ITEMS: usize = 4;
+
+/// A scalar value as a summary keeps it (the report words it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// A string: its first [`STRING_HEAD`] characters (lossy UTF-8) and its whole length in
+    /// bytes.
+    Str {
+        /// The first characters.
+        head: String,
+        /// The whole string's length in bytes.
+        bytes: usize,
+    },
+    /// A boolean.
+    Bool(bool),
+    /// An `f32`.
+    F32(f32),
+    /// An `f64`.
+    F64(f64),
+    /// An integer that fits `i64`.
+    Int(i64),
+    /// An integer above `i64::MAX`.
+    UInt(u64),
+    /// Anything else (an array as an array's item).
+    Other,
+}
+
+/// What a summary keeps of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    /// A scalar, whole (a string cut to its head).
+    Scalar(Scalar),
+    /// An array: its length and its first [`FIRST_ITEMS`] items.
+    Array {
+        /// Items in the array.
+        len: u64,
+        /// The first items.
+        first: Vec<Scalar>,
+    },
+}
+
 /// A metadata value, summarized.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueSummary {
     /// Type label (`u32`, `string`, `array[string]`).
     pub ty: String,
-    /// A short text.
-    pub text: String,
-    /// For arrays: length.
-    pub len: Option<u64>,
+    /// The value, or what is kept of it.
+    pub shown: Shown,
     /// For arrays and long strings: FNV-1a 64 of the raw bytes.
     pub hash: Option<u64>,
 }
@@ -167,53 +210,48 @@ fn values_equal(a: &Value, b: &Value, same_order: bool) -> bool {
     }
 }
 
-fn scalar_text(v: &Value) -> String {
+/// The fact a scalar value is summarized by.
+fn scalar(v: &Value) -> Scalar {
     match v {
         Value::String(s) => {
             let s = s.to_string_lossy();
-            let t: String = s.chars().take(60).collect();
-            if t.len() < s.len() {
-                format!("\"{t}…\" ({} bytes)", s.len())
-            } else {
-                format!("\"{t}\"")
+            Scalar::Str {
+                head: s.chars().take(STRING_HEAD).collect(),
+                bytes: s.len(),
             }
         }
-        Value::Bool(b) => (*b != 0).to_string(),
-        Value::F32(x) => x.to_string(),
-        Value::F64(x) => x.to_string(),
+        Value::Bool(b) => Scalar::Bool(*b != 0),
+        Value::F32(x) => Scalar::F32(*x),
+        Value::F64(x) => Scalar::F64(*x),
         other => other
             .as_i64()
-            .map(|x| x.to_string())
-            .or_else(|| other.as_u64().map(|x| x.to_string()))
-            .unwrap_or_default(),
+            .map(Scalar::Int)
+            .or_else(|| other.as_u64().map(Scalar::UInt))
+            .unwrap_or(Scalar::Other),
     }
 }
 
-/// Summarizes a value: scalars as text, long strings with their length and hash, arrays by
+/// Summarizes a value: scalars as they are, long strings with their length and hash, arrays by
 /// length, hash and first items.
 pub fn summarize(v: &Value) -> ValueSummary {
     let ty = v.type_label();
     match v {
-        Value::Array(a) => {
-            let first: Vec<String> = a.iter().take(4).map(|x| scalar_text(&x)).collect();
-            let more = if a.len > 4 { ", …" } else { "" };
-            ValueSummary {
-                text: format!("[{} items] {}{more}", a.len, first.join(", ")),
-                ty,
-                len: Some(a.len),
-                hash: Some(fnv1a(a.bytes)),
-            }
-        }
+        Value::Array(a) => ValueSummary {
+            ty,
+            shown: Shown::Array {
+                len: a.len,
+                first: a.iter().take(FIRST_ITEMS).map(|x| scalar(&x)).collect(),
+            },
+            hash: Some(fnv1a(a.bytes)),
+        },
         Value::String(s) => ValueSummary {
             ty,
-            text: scalar_text(v),
-            len: None,
-            hash: (s.len() > 60).then(|| fnv1a(s.as_bytes())),
+            shown: Shown::Scalar(scalar(v)),
+            hash: (s.len() > STRING_HEAD).then(|| fnv1a(s.as_bytes())),
         },
         _ => ValueSummary {
             ty,
-            text: scalar_text(v),
-            len: None,
+            shown: Shown::Scalar(scalar(v)),
             hash: None,
         },
     }

@@ -4,7 +4,7 @@ mod common;
 mod quant_fixtures;
 
 use gguflens::builder::BValue;
-use gguflens::diff::compare;
+use gguflens::diff::{compare, Scalar, Shown, ValueSummary};
 use gguflens::{GgmlType, ModelFiles};
 use quant_fixtures as fx;
 
@@ -44,8 +44,9 @@ fn q4_k_m_against_q4_k_s() {
     assert_eq!(r.only_a.len() + r.only_b.len(), 0);
     let keys: Vec<&str> = r.metadata.iter().map(|m| m.key.as_str()).collect();
     assert_eq!(keys, ["general.file_type"]);
-    assert_eq!(r.metadata[0].a.as_ref().unwrap().text, "15");
-    assert_eq!(r.metadata[0].b.as_ref().unwrap().text, "14");
+    let shown = |v: &Option<ValueSummary>| v.as_ref().unwrap().shown.clone();
+    assert_eq!(shown(&r.metadata[0].a), Shown::Scalar(Scalar::Int(15)));
+    assert_eq!(shown(&r.metadata[0].b), Shown::Scalar(Scalar::Int(14)));
 
     let out = common::gguflens(&["diff", s(&a), s(&b)]);
     assert_eq!(out.status.code(), Some(0));

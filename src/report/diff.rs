@@ -2,7 +2,7 @@
 
 use super::layers::TotalsJson;
 use super::FindingJson;
-use crate::diff::{DiffAnalysis, Side, ValueSummary};
+use crate::diff::{DiffAnalysis, Scalar, Shown, Side, ValueSummary};
 use crate::file::Model;
 use crate::layers::Totals;
 use serde::Serialize;
@@ -205,10 +205,45 @@ impl From<&ValueSummary> for ValueJson {
     fn from(v: &ValueSummary) -> Self {
         ValueJson {
             ty: v.ty.clone(),
-            text: v.text.clone(),
-            len: v.len,
+            text: value_text(&v.shown),
+            len: match v.shown {
+                Shown::Array { len, .. } => Some(len),
+                Shown::Scalar(_) => None,
+            },
             hash: v.hash.map(|h| format!("{h:016x}")),
         }
+    }
+}
+
+/// A summarized value in words: a scalar as written, an array as its length and first items.
+fn value_text(shown: &Shown) -> String {
+    match shown {
+        Shown::Scalar(s) => scalar_text(s),
+        Shown::Array { len, first } => {
+            let items: Vec<String> = first.iter().map(scalar_text).collect();
+            let more = if *len > first.len() as u64 {
+                ", …"
+            } else {
+                ""
+            };
+            format!("[{len} items] {}{more}", items.join(", "))
+        }
+    }
+}
+
+/// A scalar as written; a cut string with its whole length.
+fn scalar_text(s: &Scalar) -> String {
+    match s {
+        Scalar::Str { head, bytes } if head.len() < *bytes => {
+            format!("\"{head}…\" ({bytes} bytes)")
+        }
+        Scalar::Str { head, .. } => format!("\"{head}\""),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::F32(x) => x.to_string(),
+        Scalar::F64(x) => x.to_string(),
+        Scalar::Int(x) => x.to_string(),
+        Scalar::UInt(x) => x.to_string(),
+        Scalar::Other => String::new(),
     }
 }
 
