@@ -592,52 +592,8 @@ pub(crate) fn estimate_with(
         return Err(MemoryError::MlaCacheTypes(p.type_k, p.type_v));
     }
     let ctx = context_sizes(ap, p)?;
-    if p.type_v.is_quantized() && !ctx.flash_attn && ap.memory != MemoryKind::None {
-        return Err(MemoryError::QuantizedVNeedsFlashAttn(p.type_v));
-    }
-    // llama.cpp (llama_init_from_model): with flash attention not disabled, a quantized cache
-    // type's block must divide each main layer's head size.
-    if p.flash_attn != FlashAttn::Off && ap.memory != MemoryKind::None {
-        for (which, t, full, swa) in [
-            ("K", p.type_k, ap.head_k, ap.head_k_swa),
-            ("V", p.type_v, ap.head_v, ap.head_v_swa),
-        ] {
-            let blck = t.ggml_type().block_size().unwrap_or(1) as u64;
-            if !t.is_quantized() {
-                continue;
-            }
-            for il in 0..ap.n_layer_main() {
-                let head = if ap.layers[il].swa { swa } else { full };
-                if head % blck != 0 {
-                    return Err(MemoryError::HeadSize {
-                        which,
-                        cache_type: t,
-                        head,
-                    });
-                }
-            }
-        }
-    }
-    let n_gpus = placement.n_gpus;
-    let mut devices: Vec<DeviceEstimate> = std::iter::once(Device::Cpu)
-        .chain((0..n_gpus).map(Device::Gpu))
-        .map(DeviceEstimate::empty)
-        .collect();
-    let di = |d: Device| match d {
-        Device::Cpu => 0,
-        Device::Gpu(i) => i + 1,
-    };
-
-    // Weights.
-    for (i, w) in placement.devices.iter().enumerate() {
-        devices[i].weights = Figure::exact(w.bytes);
-        devices[i].weights_mapped = w.mapped;
-        devices[i].weights_experts = w.experts;
-        devices[i].weights_repack = w.repack;
-        devices[i].layers = w.layers;
-        devices[i].output_layer = w.output_layer;
-    }
-
+    check_cache_types(ap, p, &ctx)?;
+    let mut devices = devices_with_weights(placement);
     let mut notes = Vec::new();
     if let Some(what) = ap.approximate {
         notes.push(format!(
@@ -648,16 +604,98 @@ pub(crate) fn estimate_with(
             d.kv_exact = false;
         }
     }
+    let layers = kv_and_state(ap, p, &ctx, placement, &mut devices)?;
+    devices[0].output = output_buffer(ap, &ctx);
+    let terms = compute::terms(ap, &ctx, p);
+    compute::split(&mut devices, placement, ap, &ctx, terms);
+    notes.extend(compute_note(ap));
+    overhead(&mut devices, p);
+    Ok(Estimate {
+        params: p.clone(),
+        arch: ap.clone(),
+        context: ctx,
+        n_gpu_layers: placement.n_gpu_units,
+        devices,
+        layers,
+        compute_terms: terms,
+        file_tensor_bytes,
+        notes,
+    })
+}
 
-    // KV cache and recurrent state.
-    let tk = p.type_k.ggml_type();
-    let tv = p.type_v.ggml_type();
-    let v_trans = !ctx.flash_attn;
-    let e_v_max = ap.e_v_max();
-    let n_stream = ctx.n_stream as u64;
+/// The cache types llama.cpp refuses: a quantized V cache without flash attention, and
+/// (`llama_init_from_model`, flash attention not disabled) a quantized type whose block does
+/// not divide each main layer's head size.
+fn check_cache_types(
+    ap: &ArchParams,
+    p: &MemoryParams,
+    ctx: &ContextSizes,
+) -> Result<(), MemoryError> {
+    if ap.memory == MemoryKind::None {
+        return Ok(());
+    }
+    if p.type_v.is_quantized() && !ctx.flash_attn {
+        return Err(MemoryError::QuantizedVNeedsFlashAttn(p.type_v));
+    }
+    if p.flash_attn == FlashAttn::Off {
+        return Ok(());
+    }
+    for (which, t, full, swa) in [
+        ("K", p.type_k, ap.head_k, ap.head_k_swa),
+        ("V", p.type_v, ap.head_v, ap.head_v_swa),
+    ] {
+        if !t.is_quantized() {
+            continue;
+        }
+        let blck = t.ggml_type().block_size().unwrap_or(1) as u64;
+        for l in &ap.layers[..ap.n_layer_main()] {
+            let head = if l.swa { swa } else { full };
+            if head % blck != 0 {
+                return Err(MemoryError::HeadSize {
+                    which,
+                    cache_type: t,
+                    head,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The CPU and every GPU, each with the weights the placement gives it.
+fn devices_with_weights(placement: &weights::Placement) -> Vec<DeviceEstimate> {
+    let mut devices: Vec<DeviceEstimate> = std::iter::once(Device::Cpu)
+        .chain((0..placement.n_gpus).map(Device::Gpu))
+        .map(DeviceEstimate::empty)
+        .collect();
+    for (d, w) in devices.iter_mut().zip(&placement.devices) {
+        d.weights = Figure::exact(w.bytes);
+        d.weights_mapped = w.mapped;
+        d.weights_experts = w.experts;
+        d.weights_repack = w.repack;
+        d.layers = w.layers;
+        d.output_layer = w.output_layer;
+    }
+    devices
+}
+
+/// A device's index in the estimate's device list (the CPU first).
+fn device_index(d: Device) -> usize {
+    match d {
+        Device::Cpu => 0,
+        Device::Gpu(i) => i + 1,
+    }
+}
+
+/// Each layer's KV cache and recurrent state, added to its device's totals.
+fn kv_and_state(
+    ap: &ArchParams,
+    p: &MemoryParams,
+    ctx: &ContextSizes,
+    placement: &weights::Placement,
+    devices: &mut [DeviceEstimate],
+) -> Result<Vec<LayerCache>, MemoryError> {
     let mut layers = Vec::new();
-    // Recurrent rows: max(1, n_seq) · (1 + n_rs_seq), with n_rs_seq = 0 (no draft rollback).
-    let rows = (ctx.n_seq as u64).max(1);
     for il in 0..ap.n_layer {
         let dev = if p.no_kv_offload {
             Device::Cpu
@@ -674,34 +712,10 @@ pub(crate) fn estimate_with(
             recurrent_bytes: 0,
             device: dev,
         };
-        let mut any = false;
+        let d = &mut devices[device_index(dev)];
         if ap.layers[il].kv {
-            any = true;
-            let cells = if ap.layers[il].swa && ap.has_swa() {
-                ctx.swa_cells
-            } else {
-                ctx.kv_cells
-            } as u64;
-            let ek = ap.e_k(il);
-            let ev = if v_trans { e_v_max } else { ap.e_v(il) };
-            let k_row = tk.row_size(ek).ok_or(MemoryError::BlockSize {
-                which: "K",
-                cache_type: p.type_k,
-                width: ek,
-            })?;
-            let align = weights::alignment(dev);
-            lc.k_width = ek;
-            lc.k_bytes = pad(mul(&[k_row, cells, n_stream]), align);
-            if ap.mla.is_none() {
-                let v_row = tv.row_size(ev).ok_or(MemoryError::BlockSize {
-                    which: "V",
-                    cache_type: p.type_v,
-                    width: ev,
-                })?;
-                lc.v_width = ev;
-                lc.v_bytes = pad(mul(&[v_row, cells, n_stream]), align);
-            }
-            let kv = &mut devices[di(dev)].kv;
+            kv_cache(ap, p, ctx, &mut lc)?;
+            let kv = &mut d.kv;
             if lc.swa && ap.has_swa() {
                 kv.swa_k = kv.swa_k.saturating_add(lc.k_bytes);
                 kv.swa_v = kv.swa_v.saturating_add(lc.v_bytes);
@@ -711,59 +725,102 @@ pub(crate) fn estimate_with(
             }
         }
         if ap.layers[il].recurrent {
-            any = true;
-            // Two f32 tensors per layer, each padded to the buffer alignment.
+            // Two f32 tensors per layer, each padded to the buffer alignment; rows:
+            // max(1, n_seq) · (1 + n_rs_seq), with n_rs_seq = 0 (no draft rollback).
+            let rows = (ctx.n_seq as u64).max(1);
             let align = weights::alignment(dev);
             lc.recurrent_bytes = pad(mul(&[4, ap.n_embd_r, rows]), align)
                 .saturating_add(pad(mul(&[4, ap.n_embd_s, rows]), align));
-            let r = &mut devices[di(dev)].recurrent;
-            r.bytes = r.bytes.saturating_add(lc.recurrent_bytes);
+            d.recurrent.bytes = d.recurrent.bytes.saturating_add(lc.recurrent_bytes);
         }
-        if any {
+        if ap.layers[il].kv || ap.layers[il].recurrent {
             layers.push(lc);
         }
     }
+    Ok(layers)
+}
 
-    // Output buffer: in the host buffer of the output device, i.e. always host memory.
-    let out_floats = ap
-        .n_vocab
-        .saturating_add(if ap.family().has(Quirk::EncoderOutput) {
-            ap.n_embd_out
-        } else {
-            0
-        });
-    devices[0].output = Figure::exact(mul(&[4, out_floats, ctx.n_seq as u64]));
+/// One attention layer's K and V cache: widths and bytes on its device.
+fn kv_cache(
+    ap: &ArchParams,
+    p: &MemoryParams,
+    ctx: &ContextSizes,
+    lc: &mut LayerCache,
+) -> Result<(), MemoryError> {
+    let cells = if lc.swa && ap.has_swa() {
+        ctx.swa_cells
+    } else {
+        ctx.kv_cells
+    } as u64;
+    let n_stream = ctx.n_stream as u64;
+    let align = weights::alignment(lc.device);
+    let ek = ap.e_k(lc.il);
+    // Without flash attention V is stored transposed, its rows padded to the widest layer's.
+    let ev = if ctx.flash_attn {
+        ap.e_v(lc.il)
+    } else {
+        ap.e_v_max()
+    };
+    let k_row = p
+        .type_k
+        .ggml_type()
+        .row_size(ek)
+        .ok_or(MemoryError::BlockSize {
+            which: "K",
+            cache_type: p.type_k,
+            width: ek,
+        })?;
+    lc.k_width = ek;
+    lc.k_bytes = pad(mul(&[k_row, cells, n_stream]), align);
+    if ap.mla.is_none() {
+        let v_row = p
+            .type_v
+            .ggml_type()
+            .row_size(ev)
+            .ok_or(MemoryError::BlockSize {
+                which: "V",
+                cache_type: p.type_v,
+                width: ev,
+            })?;
+        lc.v_width = ev;
+        lc.v_bytes = pad(mul(&[v_row, cells, n_stream]), align);
+    }
+    Ok(())
+}
 
-    // Compute buffers.
-    let terms = compute::terms(ap, &ctx, p);
-    compute::split(&mut devices, placement, ap, &ctx, terms);
+/// The output buffer: logits (and t5's encoder output) per sequence, in the host buffer of the
+/// output device, i.e. always host memory.
+fn output_buffer(ap: &ArchParams, ctx: &ContextSizes) -> Figure {
+    let encoder = if ap.family().has(Quirk::EncoderOutput) {
+        ap.n_embd_out
+    } else {
+        0
+    };
+    let floats = ap.n_vocab.saturating_add(encoder);
+    Figure::exact(mul(&[4, floats, ctx.n_seq as u64]))
+}
+
+/// What is approximate in the compute buffer of this kind of model.
+fn compute_note(ap: &ArchParams) -> Option<String> {
     if ap.memory == MemoryKind::Recurrent || ap.memory == MemoryKind::Hybrid {
-        notes.push(
+        Some(
             "the compute buffer of recurrent and hybrid models is a bounding formula \
              (-8 % to +43 % against llama.cpp on the recorded recurrent and hybrid models)"
                 .into(),
-        );
+        )
     } else if ap.n_expert > 0 && !compute::rebuilt(ap) {
-        notes.push("the compute buffer of MoE layers is a heuristic (no oracle yet)".into());
+        Some("the compute buffer of MoE layers is a heuristic (no oracle yet)".into())
+    } else {
+        None
     }
+}
 
-    // Runtime overhead on every GPU in use.
+/// The runtime overhead on every GPU in use.
+fn overhead(devices: &mut [DeviceEstimate], p: &MemoryParams) {
     for d in devices.iter_mut().skip(1) {
         let used = d.weights.bytes > 0 || d.kv.total() > 0 || d.compute.bytes > 0;
         if used {
             d.overhead = Figure::estimate(p.gpu_overhead);
         }
     }
-
-    Ok(Estimate {
-        params: p.clone(),
-        arch: ap.clone(),
-        context: ctx,
-        n_gpu_layers: placement.n_gpu_units,
-        devices,
-        layers,
-        compute_terms: terms,
-        file_tensor_bytes,
-        notes,
-    })
 }
