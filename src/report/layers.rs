@@ -429,31 +429,6 @@ impl LayersReport {
     /// Builds the report from a finished analysis.
     pub fn from_analysis(path: &str, m: &Model, a: &LayersAnalysis) -> LayersReport {
         let t = &a.tensors;
-        let cell = |i: usize| {
-            let e = &t[i];
-            CellJson {
-                role: e.role.clone(),
-                column: match e.class {
-                    layers::RoleClass::Norm => layers::NORMS_COLUMN.to_string(),
-                    layers::RoleClass::Bias => layers::BIASES_COLUMN.to_string(),
-                    _ => e.role.clone(),
-                },
-                name: e.name.clone(),
-                ty: tn(e.ggml_type),
-                parameters: e.parameters,
-                bytes: e.bytes,
-                bpw: Totals {
-                    tensors: 1,
-                    parameters: e.parameters,
-                    bytes: e.bytes,
-                }
-                .bpw(),
-            }
-        };
-        let explained = t
-            .iter()
-            .filter(|e| matches!(e.verdict, Some(Verdict::Expected | Verdict::Alternative(_))))
-            .count() as u64;
         LayersReport {
             schema: SCHEMA,
             file: path.to_string(),
@@ -478,44 +453,18 @@ impl LayersReport {
                     share_parameters: share(x.parameters, a.totals.parameters),
                 })
                 .collect(),
-            roles: a
-                .roles
-                .iter()
-                .map(|r| RoleJson {
-                    role: r.role.clone(),
-                    class: r.class.name(),
-                    section: section_name(r.section),
-                    totals: r.totals.into(),
-                    types: r
-                        .types
-                        .iter()
-                        .map(|(ty, x)| TypeTotalsJson {
-                            ty: tn(*ty),
-                            totals: (*x).into(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            roles: a.roles.iter().map(RoleJson::from).collect(),
             layers: a
                 .layers
                 .iter()
                 .map(|l| LayerJson {
                     index: l.index,
                     totals: l.totals.into(),
-                    tensors: l.tensors.iter().map(|&i| cell(i)).collect(),
+                    tensors: l.tensors.iter().map(|&i| CellJson::from(&t[i])).collect(),
                 })
                 .collect(),
             columns: a.columns.clone(),
-            grid: a
-                .grid
-                .iter()
-                .map(|g| GridRowJson {
-                    first: g.first,
-                    last: g.last,
-                    cells: g.cells.clone(),
-                    per_layer: g.per_layer.into(),
-                })
-                .collect(),
+            grid: a.grid.iter().map(GridRowJson::from).collect(),
             globals: a.globals.iter().map(|&i| t[i].name.clone()).collect(),
             towers: a
                 .towers
@@ -525,121 +474,202 @@ impl LayersReport {
                     totals: (*x).into(),
                 })
                 .collect(),
-            upgrades: a
-                .upgrades
-                .iter()
-                .map(|u| UpgradeJson {
-                    role: u.role.clone(),
-                    ty: tn(u.ggml_type),
-                    type_bpw: u.ggml_type.bits_per_weight(),
-                    layers: u.layers.clone(),
-                    of_layers: u.of_layers,
-                    totals: u.totals.into(),
-                })
-                .collect(),
-            rules: RulesJson {
-                applied: a.rules == RulesApplied::Yes,
-                note: rules_note(&a.rules),
-                explained,
-                unexplained_count: a.unexplained.len() as u64,
-                consistent_with: a.consistent_with.iter().map(|f| f.name.clone()).collect(),
-                counter_order: a.counter_order.map(|o| match o {
-                    CounterOrder::Layer => CounterOrderJson::Layer,
-                    CounterOrder::File => CounterOrderJson::File,
-                }),
-                block_order: match a.block_order {
-                    BlockOrder::Layer => BlockOrderJson::Layer,
-                    BlockOrder::Text => BlockOrderJson::Text,
-                    BlockOrder::Other => BlockOrderJson::Other,
-                },
-                explanations: a
-                    .explanations
-                    .iter()
-                    .map(|e| ExplanationJson {
-                        roles: e.roles.clone(),
-                        ty: tn(e.ggml_type),
-                        rule: e.rule.id(),
-                        rule_description: e.rule.description(),
-                        mix: e.mix.map(tn),
-                        fallback: e.fallback.as_ref().map(Into::into),
-                        alternative: e.alternative,
-                        layers: e.layers.clone(),
-                        names: e.names.clone(),
-                        totals: e.totals.into(),
-                        deviates: e.deviates,
-                        text: explanation_text(e, a.default_type),
-                    })
-                    .collect(),
-                unexplained: a
-                    .unexplained
-                    .iter()
-                    .map(|u| {
-                        let e = &t[u.tensor];
-                        UnexplainedJson {
-                            name: e.name.clone(),
-                            ty: tn(e.ggml_type),
-                            expected: u.expected.map(tn),
-                            rule: e.prediction.as_ref().map_or("", |p| p.rule.id()),
-                            text: unexplained_text(e, a.default_type),
-                        }
-                    })
-                    .collect(),
-            },
-            moe: a.moe.as_ref().map(|x| MoeJson {
-                expert_count: x.expert_count,
-                expert_used_count: x.expert_used_count,
-                expert_shared_count: x.expert_shared_count,
-                expert_tensors: x.expert_tensors.into(),
-                parameters_per_expert: x.parameters_per_expert,
-                bytes_per_expert: x.bytes_per_expert,
-                shared_tensors: x.shared_tensors.into(),
-                dense: x.dense.into(),
-                total_parameters: a.totals.parameters,
-                active_parameters: x.active_parameters,
-                active_bytes: x.active_bytes,
-                active_share: share(x.active_parameters, a.totals.parameters),
-            }),
-            tensors: t
-                .iter()
-                .map(|e| TensorJson {
-                    name: e.name.clone(),
-                    section: section_name(e.section),
-                    layer: match e.section {
-                        Section::Block(n) => Some(n),
-                        _ => None,
-                    },
-                    role: e.role.clone(),
-                    class: e.class.name(),
-                    ty: tn(e.ggml_type),
-                    shape: e.shape.clone(),
-                    parameters: e.parameters,
-                    bytes: e.bytes,
-                    bpw: Totals {
-                        tensors: 1,
-                        parameters: e.parameters,
-                        bytes: e.bytes,
-                    }
-                    .bpw(),
-                    experts: e.experts,
-                    rule: e.prediction.as_ref().map(|p| p.rule.id()),
-                    expected: e.prediction.as_ref().and_then(|p| p.expected).map(tn),
-                    verdict: e.verdict.map(|v| match v {
-                        Verdict::Expected => "expected",
-                        Verdict::Alternative(_) => "alternative",
-                        Verdict::Unexplained => "unexplained",
-                    }),
-                    fallback: e
-                        .prediction
-                        .as_ref()
-                        .and_then(|p| p.fallback.as_ref())
-                        .map(Into::into),
-                })
-                .collect(),
+            upgrades: a.upgrades.iter().map(UpgradeJson::from).collect(),
+            rules: RulesJson::from(a),
+            moe: a.moe.as_ref().map(|x| MoeJson::new(x, a.totals.parameters)),
+            tensors: t.iter().map(TensorJson::from).collect(),
             findings: m
                 .all_findings()
                 .into_iter()
                 .map(|(p, f)| FindingJson::new(p, f))
                 .collect(),
+        }
+    }
+}
+
+/// A tensor's bits per weight.
+fn tensor_bpw(e: &TensorEntry) -> Option<f64> {
+    Totals {
+        tensors: 1,
+        parameters: e.parameters,
+        bytes: e.bytes,
+    }
+    .bpw()
+}
+
+impl From<&TensorEntry> for CellJson {
+    fn from(e: &TensorEntry) -> CellJson {
+        CellJson {
+            role: e.role.clone(),
+            column: match e.class {
+                layers::RoleClass::Norm => layers::NORMS_COLUMN.to_string(),
+                layers::RoleClass::Bias => layers::BIASES_COLUMN.to_string(),
+                _ => e.role.clone(),
+            },
+            name: e.name.clone(),
+            ty: tn(e.ggml_type),
+            parameters: e.parameters,
+            bytes: e.bytes,
+            bpw: tensor_bpw(e),
+        }
+    }
+}
+
+impl From<&layers::RoleTotals> for RoleJson {
+    fn from(r: &layers::RoleTotals) -> RoleJson {
+        RoleJson {
+            role: r.role.clone(),
+            class: r.class.name(),
+            section: section_name(r.section),
+            totals: r.totals.into(),
+            types: r
+                .types
+                .iter()
+                .map(|(ty, x)| TypeTotalsJson {
+                    ty: tn(*ty),
+                    totals: (*x).into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<&layers::GridRow> for GridRowJson {
+    fn from(g: &layers::GridRow) -> GridRowJson {
+        GridRowJson {
+            first: g.first,
+            last: g.last,
+            cells: g.cells.clone(),
+            per_layer: g.per_layer.into(),
+        }
+    }
+}
+
+impl From<&layers::Upgrade> for UpgradeJson {
+    fn from(u: &layers::Upgrade) -> UpgradeJson {
+        UpgradeJson {
+            role: u.role.clone(),
+            ty: tn(u.ggml_type),
+            type_bpw: u.ggml_type.bits_per_weight(),
+            layers: u.layers.clone(),
+            of_layers: u.of_layers,
+            totals: u.totals.into(),
+        }
+    }
+}
+
+impl From<&LayersAnalysis> for RulesJson {
+    fn from(a: &LayersAnalysis) -> RulesJson {
+        let t = &a.tensors;
+        let explained = t
+            .iter()
+            .filter(|e| matches!(e.verdict, Some(Verdict::Expected | Verdict::Alternative(_))))
+            .count() as u64;
+        RulesJson {
+            applied: a.rules == RulesApplied::Yes,
+            note: rules_note(&a.rules),
+            explained,
+            unexplained_count: a.unexplained.len() as u64,
+            consistent_with: a.consistent_with.iter().map(|f| f.name.clone()).collect(),
+            counter_order: a.counter_order.map(|o| match o {
+                CounterOrder::Layer => CounterOrderJson::Layer,
+                CounterOrder::File => CounterOrderJson::File,
+            }),
+            block_order: match a.block_order {
+                BlockOrder::Layer => BlockOrderJson::Layer,
+                BlockOrder::Text => BlockOrderJson::Text,
+                BlockOrder::Other => BlockOrderJson::Other,
+            },
+            explanations: a
+                .explanations
+                .iter()
+                .map(|e| ExplanationJson::new(e, a.default_type))
+                .collect(),
+            unexplained: a
+                .unexplained
+                .iter()
+                .map(|u| {
+                    let e = &t[u.tensor];
+                    UnexplainedJson {
+                        name: e.name.clone(),
+                        ty: tn(e.ggml_type),
+                        expected: u.expected.map(tn),
+                        rule: e.prediction.as_ref().map_or("", |p| p.rule.id()),
+                        text: unexplained_text(e, a.default_type),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ExplanationJson {
+    fn new(e: &Explanation, default_type: Option<GgmlType>) -> ExplanationJson {
+        ExplanationJson {
+            roles: e.roles.clone(),
+            ty: tn(e.ggml_type),
+            rule: e.rule.id(),
+            rule_description: e.rule.description(),
+            mix: e.mix.map(tn),
+            fallback: e.fallback.as_ref().map(Into::into),
+            alternative: e.alternative,
+            layers: e.layers.clone(),
+            names: e.names.clone(),
+            totals: e.totals.into(),
+            deviates: e.deviates,
+            text: explanation_text(e, default_type),
+        }
+    }
+}
+
+impl MoeJson {
+    fn new(x: &layers::Moe, total_parameters: u64) -> MoeJson {
+        MoeJson {
+            expert_count: x.expert_count,
+            expert_used_count: x.expert_used_count,
+            expert_shared_count: x.expert_shared_count,
+            expert_tensors: x.expert_tensors.into(),
+            parameters_per_expert: x.parameters_per_expert,
+            bytes_per_expert: x.bytes_per_expert,
+            shared_tensors: x.shared_tensors.into(),
+            dense: x.dense.into(),
+            total_parameters,
+            active_parameters: x.active_parameters,
+            active_bytes: x.active_bytes,
+            active_share: share(x.active_parameters, total_parameters),
+        }
+    }
+}
+
+impl From<&TensorEntry> for TensorJson {
+    fn from(e: &TensorEntry) -> TensorJson {
+        TensorJson {
+            name: e.name.clone(),
+            section: section_name(e.section),
+            layer: match e.section {
+                Section::Block(n) => Some(n),
+                _ => None,
+            },
+            role: e.role.clone(),
+            class: e.class.name(),
+            ty: tn(e.ggml_type),
+            shape: e.shape.clone(),
+            parameters: e.parameters,
+            bytes: e.bytes,
+            bpw: tensor_bpw(e),
+            experts: e.experts,
+            rule: e.prediction.as_ref().map(|p| p.rule.id()),
+            expected: e.prediction.as_ref().and_then(|p| p.expected).map(tn),
+            verdict: e.verdict.map(|v| match v {
+                Verdict::Expected => "expected",
+                Verdict::Alternative(_) => "alternative",
+                Verdict::Unexplained => "unexplained",
+            }),
+            fallback: e
+                .prediction
+                .as_ref()
+                .and_then(|p| p.fallback.as_ref())
+                .map(Into::into),
         }
     }
 }
